@@ -1,0 +1,74 @@
+"""Settings from the environment, with defaults that need nothing installed.
+
+Every setting is read when asked for, never at import, so a DAG file that imports
+this module stays cheap and a test can change the environment between calls.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_YONHAP_BASE_URL = "https://en.yna.co.kr"
+
+
+def home() -> Path:
+    """Where wiredesk keeps local state: the embedded database, the local raw store, work files."""
+    path = Path(os.environ.get("WIREDESK_HOME") or PROJECT_ROOT / ".wiredesk")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def yonhap_base_url() -> str:
+    return os.environ.get("WIREDESK_YONHAP_BASE_URL", DEFAULT_YONHAP_BASE_URL).rstrip("/")
+
+
+def allow_loopback() -> bool:
+    """Test-only allowance: let the spider fetch from a replay site on 127.0.0.1. Off by default."""
+    return os.environ.get("WIREDESK_ALLOW_LOOPBACK", "") == "1"
+
+
+def throttle_enabled() -> bool:
+    """Polite delays and AutoThrottle are on unless explicitly lifted (for the local replay site)."""
+    return os.environ.get("WIREDESK_THROTTLE", "1") != "0"
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    bucket: str
+    endpoint_url: str | None
+    access_key: str | None
+    secret_key: str | None
+    region: str
+
+    def __repr__(self) -> str:  # never show credentials in logs or tracebacks
+        return f"S3Settings(bucket={self.bucket!r}, endpoint_url={self.endpoint_url!r})"
+
+
+def s3_settings() -> S3Settings | None:
+    """S3 settings from the environment or an Airflow connection; None means: use a local folder.
+
+    WIREDESK_S3_BUCKET turns S3 on. The endpoint and credentials come from
+    WIREDESK_S3_ENDPOINT / AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or, when
+    WIREDESK_S3_CONN_ID names an Airflow connection, from that connection
+    (login, password, extra {"endpoint_url": ...}).
+    """
+    bucket = os.environ.get("WIREDESK_S3_BUCKET")
+    if not bucket:
+        return None
+    endpoint = os.environ.get("WIREDESK_S3_ENDPOINT") or os.environ.get("AWS_ENDPOINT_URL")
+    access_key = os.environ.get("AWS_ACCESS_KEY_ID")
+    secret_key = os.environ.get("AWS_SECRET_ACCESS_KEY")
+    region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    conn_id = os.environ.get("WIREDESK_S3_CONN_ID")
+    if conn_id:
+        from airflow.sdk import Connection  # only where Airflow runs the task
+
+        conn = Connection.get(conn_id)
+        extra = conn.extra_dejson or {}
+        endpoint = extra.get("endpoint_url") or endpoint
+        access_key = conn.login or access_key
+        secret_key = conn.password or secret_key
+        region = extra.get("region_name") or region
+    return S3Settings(bucket, endpoint, access_key, secret_key, region)
