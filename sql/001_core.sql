@@ -14,7 +14,8 @@ CREATE TABLE crawl_runs (
     pages_discovered integer    NOT NULL DEFAULT 0,
     pages_fetched   integer     NOT NULL DEFAULT 0,
     pages_archived_new integer  NOT NULL DEFAULT 0,
-    pages_failed    integer     NOT NULL DEFAULT 0,
+    pages_failed    integer     NOT NULL DEFAULT 0,      -- fetch or archive failures
+    pages_failed_extract integer NOT NULL DEFAULT 0,
     revisions_new   integer     NOT NULL DEFAULT 0,
     revisions_seen  integer     NOT NULL DEFAULT 0,
     stories_new     integer     NOT NULL DEFAULT 0,

@@ -1,0 +1,66 @@
+"""
+### Yonhap nightly
+
+Every night at 01:30 KST, archive the previous KST day of Yonhap English wire copy:
+
+1. **crawl**: the `yonhap` spider discovers the day's articles (listings, RSS, news sitemap),
+   fetches them politely and archives each raw page (content-addressed) before anything else;
+2. **load**: extracts every archived page and upserts one `story_revisions` row per distinct version;
+3. **group**: gives new revisions their story and refreshes `stories`;
+4. **check**: fails the run when the night yields no stories or too many pages fail extraction.
+
+Tasks pass a crawl run id and counts, never pages. Rerunning a night changes nothing.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import CronDataIntervalTimetable, dag, task
+
+
+@dag(
+    dag_id="yonhap_nightly",
+    schedule=CronDataIntervalTimetable("30 1 * * *", timezone="Asia/Seoul"),
+    start_date=pendulum.datetime(2023, 5, 1, tz="Asia/Seoul"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={
+        "retries": 2,
+        "retry_delay": timedelta(minutes=2),
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": timedelta(minutes=30),
+    },
+    tags=["wiredesk", "yonhap", "nightly"],
+    doc_md=__doc__,
+)
+def yonhap_nightly():
+    @task
+    def crawl(data_interval_start=None, run_id=None) -> dict:
+        from pipelines import nightly
+
+        return nightly.crawl_night_for_run(data_interval_start, run_id)
+
+    @task
+    def load(crawled: dict) -> dict:
+        from pipelines import nightly
+
+        return nightly.load_run(crawled["crawl_run_id"])
+
+    @task
+    def group(crawled: dict, loaded: dict) -> dict:
+        from pipelines import nightly
+
+        return nightly.group_run(crawled["crawl_run_id"])
+
+    @task
+    def check(crawled: dict, grouped: dict) -> dict:
+        from pipelines import nightly
+
+        return nightly.check_run(crawled["crawl_run_id"])
+
+    crawled = crawl()
+    check(crawled, group(crawled, load(crawled)))
+
+
+yonhap_nightly()

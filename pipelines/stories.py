@@ -1,0 +1,109 @@
+"""Turn loaded revisions into stories: assign story ids, order revisions, diff them, point each
+story at its latest revision. One transaction per call, so a crash leaves no half-grouped night.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from psycopg2.extras import Json, execute_values
+
+from pipelines import db
+from pipelines.grouping import Revision, assign_stories
+from pipelines.grouping.diff import paragraph_diff
+
+log = logging.getLogger(__name__)
+
+# Latest revision: by published time, then updated time (in-place edits), then revision order.
+REVISION_ORDER = "published_at NULLS LAST, updated_at NULLS LAST, revision_no, revision_id"
+
+
+@dataclass
+class GroupResult:
+    revisions_grouped: int = 0
+    stories_new: int = 0
+    stories_revised: int = 0
+    stories_unchanged: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def ungrouped_revisions(cur) -> list[Revision]:
+    cur.execute(f"""SELECT revision_id, article_id, url, headline, published_at, body_paragraphs, revision_label,
+                           revision_no, attn, dateline, section
+                    FROM story_revisions WHERE story_id IS NULL ORDER BY {REVISION_ORDER}""")
+    return [Revision(key=str(row[0]), article_id=row[1], url=row[2], headline=row[3], published_at=row[4],
+                     body_paragraphs=row[5], revision_label=row[6], revision_no=row[7], attn=row[8],
+                     dateline=row[9], section=row[10]) for row in cur.fetchall()]
+
+
+def refresh_stories(cur, story_ids: list[str]) -> None:
+    """Recompute order, diffs and the story rows of `story_ids` from their revisions."""
+    cur.execute(f"""
+        WITH ordered AS (
+            SELECT revision_id, row_number() OVER (PARTITION BY story_id ORDER BY {REVISION_ORDER}) AS seq
+            FROM story_revisions WHERE story_id = ANY(%s))
+        UPDATE story_revisions r SET story_seq = o.seq FROM ordered o
+        WHERE r.revision_id = o.revision_id AND r.story_seq IS DISTINCT FROM o.seq""", (story_ids,))
+    cur.execute("""SELECT revision_id, story_id, body_paragraphs, diff_from_previous FROM story_revisions
+                   WHERE story_id = ANY(%s) ORDER BY story_id, story_seq""", (story_ids,))
+    previous: dict[str, list[str]] = {}
+    changed_diffs = []
+    for revision_id, story_id, paragraphs, old_diff in cur.fetchall():
+        diff = paragraph_diff(previous[story_id], paragraphs) if story_id in previous else None
+        previous[story_id] = paragraphs
+        if diff != old_diff:
+            changed_diffs.append((revision_id, Json(diff) if diff is not None else None))
+    if changed_diffs:
+        execute_values(cur, """UPDATE story_revisions r SET diff_from_previous = v.diff::jsonb
+                               FROM (VALUES %s) AS v(revision_id, diff) WHERE r.revision_id = v.revision_id""",
+                       changed_diffs)
+    cur.execute("""
+        WITH agg AS (
+            SELECT story_id, count(*) AS n, min(published_at) AS first_published,
+                   max(coalesce(updated_at, published_at)) AS last_updated,
+                   min(first_seen_at) AS first_seen, max(first_seen_at) AS last_seen,
+                   (array_agg(revision_id ORDER BY story_seq DESC))[1] AS latest
+            FROM story_revisions WHERE story_id = ANY(%s) GROUP BY story_id)
+        UPDATE stories s SET latest_revision_id = agg.latest, revision_count = agg.n,
+               first_published_at = agg.first_published, last_updated_at = agg.last_updated,
+               first_seen_at = agg.first_seen, last_seen_at = agg.last_seen,
+               headline = (SELECT headline FROM story_revisions WHERE revision_id = agg.latest)
+        FROM agg WHERE s.story_id = agg.story_id
+          AND (s.latest_revision_id, s.revision_count, s.first_published_at, s.last_updated_at, s.first_seen_at,
+               s.last_seen_at) IS DISTINCT FROM
+              (agg.latest, agg.n::int, agg.first_published, agg.last_updated, agg.first_seen, agg.last_seen)""",
+                (story_ids,))
+
+
+def group_new_revisions(crawl_run_id: int | None = None) -> GroupResult:
+    """Give every revision without a story its story, and refresh the stories they touch."""
+    result = GroupResult()
+    with db.transaction() as conn, conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.group'))")  # one grouper at a time
+        revisions = ungrouped_revisions(cur)
+        assignment = assign_stories(conn, revisions)
+        story_ids = sorted(set(assignment.values()))
+        cur.execute("SELECT story_id FROM stories WHERE story_id = ANY(%s)", (story_ids,))
+        existing = {row[0] for row in cur.fetchall()}
+        if story_ids:
+            execute_values(cur, "INSERT INTO stories (story_id, source) VALUES %s ON CONFLICT DO NOTHING",
+                           [(story_id, "yonhap") for story_id in story_ids if story_id not in existing])
+            execute_values(cur, """UPDATE story_revisions r SET story_id = v.story_id
+                                   FROM (VALUES %s) AS v(revision_id, story_id) WHERE r.revision_id = v.revision_id""",
+                           [(int(key), story_id) for key, story_id in assignment.items()])
+            refresh_stories(cur, story_ids)
+        result.revisions_grouped = len(assignment)
+        result.stories_new = len(set(story_ids) - existing)
+        result.stories_revised = len(existing & set(story_ids))
+        if crawl_run_id is not None:
+            cur.execute("""SELECT count(DISTINCT r.story_id) FROM crawl_run_pages c
+                           JOIN story_revisions r ON r.raw_key = c.raw_key
+                           WHERE c.crawl_run_id = %s AND NOT (r.story_id = ANY(%s))""", (crawl_run_id, story_ids))
+            result.stories_unchanged = cur.fetchone()[0]
+            cur.execute("""UPDATE crawl_runs SET status = 'grouped', stories_new = %s, stories_revised = %s,
+                                  stories_unchanged = %s WHERE crawl_run_id = %s""",
+                        (result.stories_new, result.stories_revised, result.stories_unchanged, crawl_run_id))
+    log.info("grouped: %s", result)
+    return result

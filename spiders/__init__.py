@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders discover and fetch; item pipelines archive and record."""

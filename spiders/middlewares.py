@@ -1,0 +1,62 @@
+"""Downloader middlewares: refuse non-public addresses; honour Retry-After when retrying."""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from pipelines import config
+from spiders.safety import RefusedUrl, check_url
+
+
+class PublicAddressOnlyMiddleware:
+    """Runs on every request, including robots.txt and each redirect hop."""
+
+    def __init__(self, allow_loopback: bool):
+        self.allow_loopback = allow_loopback
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(allow_loopback=config.allow_loopback())
+
+    def process_request(self, request, spider=None):
+        try:
+            check_url(request.url, allow_loopback=self.allow_loopback)
+        except RefusedUrl as exc:
+            raise IgnoreRequest(str(exc)) from None
+        return None
+
+
+def retry_after_seconds(value: bytes | None, cap: float) -> float:
+    """Seconds asked for by a Retry-After header (delta or HTTP date), within [0, cap]."""
+    if not value:
+        return 0.0
+    text = value.decode("latin-1").strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(text) if text else None
+        seconds = parsed.timestamp() - time.time() if parsed else 0.0
+    return max(0.0, min(seconds, cap))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retry, which waits as long as a 429/503 asks (up to a cap) before retrying."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.retry_after_cap = settings.getfloat("WIREDESK_RETRY_AFTER_CAP", 30.0)
+
+    async def process_response(self, request, response, spider=None):
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        delay = retry_after_seconds(response.headers.get("Retry-After"), self.retry_after_cap)
+        retry = self._retry(request, f"http_{response.status}")
+        if retry is None:
+            return response
+        if delay:
+            await asyncio.sleep(delay)  # only this request waits; the others go on
+        return retry

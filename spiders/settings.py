@@ -1,0 +1,55 @@
+"""Scrapy settings for wiredesk. Politeness is on unless WIREDESK_THROTTLE=0 (local replay only)."""
+from pipelines import config
+
+BOT_NAME = "wiredesk"
+SPIDER_MODULES = ["spiders.yonhap"]
+USER_AGENT = "wiredesk/0.1 (+https://github.com/wiredesk/wiredesk; news archive research crawler)"
+
+ROBOTSTXT_OBEY = True
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Politeness: a delay between requests and AutoThrottle adapting to the server's latency.
+if config.throttle_enabled():
+    DOWNLOAD_DELAY = 1.0
+    CONCURRENT_REQUESTS_PER_DOMAIN = 2
+    AUTOTHROTTLE_ENABLED = True
+    AUTOTHROTTLE_START_DELAY = 1.0
+    AUTOTHROTTLE_MAX_DELAY = 30.0
+    AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+else:
+    DOWNLOAD_DELAY = 0
+    CONCURRENT_REQUESTS = 16
+    CONCURRENT_REQUESTS_PER_DOMAIN = 16
+    AUTOTHROTTLE_ENABLED = False
+
+# Transient errors are retried a bounded number of times; 429/503 honour Retry-After (capped).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+WIREDESK_RETRY_AFTER_CAP = 30.0
+DOWNLOAD_TIMEOUT = 30
+
+# Hostile input: a size cap (also applied to the decompressed size, which stops gzip/brotli
+# bombs) and a refusal of private, loopback and link-local addresses at every hop.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.PublicAddressOnlyMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.RetryAfterMiddleware": 550,
+}
+
+ITEM_PIPELINES = {
+    "spiders.pipelines.ArchiveRawPipeline": 100,
+    "spiders.pipelines.ManifestPipeline": 900,
+}
+
+# Where ManifestPipeline writes one JSON line per fetched page or failure (set by pipelines.crawl).
+WIREDESK_MANIFEST = None
+
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
