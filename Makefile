@@ -1,0 +1,55 @@
+# wiredesk: the two commands are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv dev demo test test-fast bench eval-grouping bench-grouping airflow airflow-stop db-stop clean
+
+# The virtual environment, installed from the pinned constraints (uv if it installs, else pip).
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (set PYTHON=python3.12 to use another 3.11+)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip uv || true
+	if $(VENV)/bin/uv --version >/dev/null 2>&1; then \
+	  $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt -c constraints.txt; \
+	else \
+	  $(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt; \
+	fi
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Ingest the replay site's nights through the real DAG on the embedded defaults, then show what landed.
+demo: $(STAMP)
+	$(PY) -m pipelines.demo
+
+# Everything, as CI runs it.
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+# Without the tests that start Airflow.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow" tests
+
+bench: $(STAMP)
+	$(PY) -m pipelines.bench
+
+eval-grouping: $(STAMP)
+	$(PY) -m pipelines.grouping.evaluate
+
+bench-grouping: $(STAMP)
+	$(PY) -m pipelines.grouping.bench
+
+# The Airflow UI on the embedded defaults (prints URL and login); airflow-stop leaves nothing behind.
+airflow: $(STAMP)
+	$(PY) -m pipelines.airflow_local start
+
+airflow-stop: $(STAMP)
+	$(PY) -m pipelines.airflow_local stop
+
+db-stop: $(STAMP)
+	$(PY) -m pipelines.db stop
+
+clean:
+	rm -rf $(VENV) .wiredesk
