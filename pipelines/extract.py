@@ -1,0 +1,146 @@
+"""Turn one archived article page into one record (see pipelines.publishers.RECORD_KEYS).
+
+    extract(html_bytes_or_str, url=None) -> dict     raises ExtractionError only
+    python -m pipelines.extract PAGE.html[.gz] [--url URL]   prints the record as JSON
+
+The page is decoded and parsed once; the Yonhap parser is chosen by host or by the
+page's own markers, anything else goes to the generic trafilatura parser.
+"""
+from __future__ import annotations
+
+import argparse
+import codecs
+import gzip
+import json
+import re
+import sys
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from pipelines.publishers import ExtractionError, canonical_href, meta_map
+from pipelines.publishers import generic, yonhap
+
+__all__ = ["ExtractionError", "extract", "decode_html"]
+
+MAX_BYTES = 8 * 1024 * 1024  # article pages are < 500 KB; anything this big is not one
+_SNIFF = 4096
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE)
+_TAG = re.compile(r"<(?:[A-Za-z!/?])")
+# Control characters that never occur in text; many of them mean binary data.
+_BINARY_BYTES = bytes(range(0, 9)) + b"\x0b\x0e\x0f" + bytes(range(0x10, 0x1b)) + bytes(range(0x1c, 0x20))
+
+
+def decode_html(data: bytes | str) -> str:
+    """Bytes -> text: BOM, then <meta charset>, then UTF-8, else UTF-8 with replacement.
+    Binary data (NULs, many control bytes, gzip) is not_html."""
+    if isinstance(data, str):
+        if len(data) > MAX_BYTES:
+            raise ExtractionError(f"too_large: {len(data)} characters")
+        if "\x00" in data[:_SNIFF]:
+            raise ExtractionError("not_html: NUL characters in text")
+        return data
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ExtractionError(f"not_html: expected bytes or str, got {type(data).__name__}")
+    data = bytes(data)
+    if len(data) > MAX_BYTES:
+        raise ExtractionError(f"too_large: {len(data)} bytes")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, "replace")
+    _reject_binary(data[:_SNIFF])
+    declared = _CHARSET.search(data[:_SNIFF])
+    if declared:
+        try:
+            encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+        except (LookupError, UnicodeDecodeError):
+            encoding = None
+        if encoding and encoding not in ("utf-16-le", "utf-16-be", "utf-16", "utf-32"):
+            return data.decode(encoding, "replace")  # a declared UTF-16 page is a lie: it had no NULs
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
+
+
+def _reject_binary(sample: bytes) -> None:
+    if sample.startswith(b"\x1f\x8b"):
+        raise ExtractionError("not_html: gzip data (decompress first)")
+    if b"\x00" in sample:
+        raise ExtractionError("not_html: NUL bytes")
+    control = sum(sample.count(bytes([b])) for b in _BINARY_BYTES)
+    if sample and control / len(sample) > 0.02:
+        raise ExtractionError("not_html: binary data")
+
+
+def parse_tree(text: str):
+    """One lxml tree for the page. The text is re-encoded as UTF-8 so that an XML
+    declaration with another encoding cannot confuse lxml."""
+    if not _TAG.search(text[:200_000]):
+        raise ExtractionError("not_html: no markup")
+    try:
+        parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True)
+        tree = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.LxmlError, ValueError) as exc:
+        raise ExtractionError(f"parse_error: {type(exc).__name__}: {str(exc)[:80]}") from exc
+    if tree is None:
+        raise ExtractionError("parse_error: empty document")
+    return tree
+
+
+def pick_parser(tree, url: str | None):
+    meta = meta_map(tree)
+    if yonhap.is_yonhap_page(url, meta, canonical_href(tree)):
+        for parser_class in yonhap.PARSERS:
+            if parser_class.matches(tree):
+                return parser_class(tree, url)
+        raise ExtractionError("unknown_layout: Yonhap page without a known article layout")
+    return generic.GenericParser(tree, url)
+
+
+def extract(html: bytes | str, url: str | None = None) -> dict:
+    """One record for one page, or ExtractionError (never another exception for bad input)."""
+    try:
+        tree = parse_tree(decode_html(html))
+        return pick_parser(tree, url).parse()
+    except ExtractionError:
+        raise
+    except RecursionError as exc:
+        raise ExtractionError("parse_error: document nested too deeply") from exc
+    except (etree.LxmlError, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        # Hostile markup reaching lxml/trafilatura internals; the page is unparseable,
+        # and a caller must be able to rely on the one exception type.
+        raise ExtractionError(f"parse_error: {type(exc).__name__}: {str(exc)[:80]}") from exc
+
+
+def read_page(path: Path) -> bytes:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":  # .html.gz as the raw archive stores it
+        data = gzip.decompress(data)
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.extract", description=__doc__.split("\n")[0])
+    parser.add_argument("page", type=Path, help="saved page, .html or .html.gz")
+    parser.add_argument("--url", help="the URL the page was fetched from")
+    args = parser.parse_args(argv)
+    try:
+        data = read_page(args.page)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        print(f"error: cannot read {args.page}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        record = extract(data, url=args.url)
+    except ExtractionError as exc:
+        print(f"error: {args.page}: {exc.reason}", file=sys.stderr)
+        return 2
+    json.dump(record, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Any other publisher: trafilatura's text and metadata, with exact page metadata
+(article:published_time, JSON-LD datePublished, canonical) preferred where present."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+import trafilatura
+
+from pipelines.labels import parse_dateline, revision_no, split_wire_headline
+from pipelines.publishers import (
+    ExtractionError,
+    absolute_url,
+    canonical_href,
+    clean_line,
+    iso_time,
+    make_record,
+    meta_map,
+)
+
+_PUBLISHED_KEYS = ("article:published_time", "og:article:published_time", "datePublished",
+                   "pubdate", "publishdate", "date")
+_MODIFIED_KEYS = ("article:modified_time", "og:article:modified_time", "dateModified", "og:updated_time")
+
+
+class GenericParser:
+    SOURCE = "generic"
+    # Tied to the trafilatura release: its output changes with it, so must the version.
+    VERSION = f"generic-trafilatura-{trafilatura.__version__}.1"
+
+    def __init__(self, tree, url: str | None = None):
+        self.tree = tree
+        self.given_url = url
+        self.meta = meta_map(tree)
+        try:
+            # Defaults as plain trafilatura, minus reader comments (not article text).
+            self.doc = trafilatura.bare_extraction(
+                tree, url=url, with_metadata=True, include_comments=False)
+        except Exception as exc:  # trafilatura/lxml internals on hostile markup
+            raise ExtractionError(f"parse_error: trafilatura failed: {type(exc).__name__}") from exc
+
+    def parse(self) -> dict:
+        label, headline = split_wire_headline(self.title_raw())
+        if not headline:
+            raise ExtractionError("no_headline: no title found")
+        body = self.body_paragraphs()
+        published = self.published_at()
+        return make_record(
+            source=self.SOURCE,
+            article_id=self.article_id(),
+            url=self.url(),
+            headline=headline,
+            title_raw=self.title_raw(),
+            revision_label=label,
+            revision_no=revision_no(label),
+            attn=None,
+            byline=self.byline(),
+            dateline=parse_dateline(body[0]),
+            section=self.section(),
+            published_at=published,
+            updated_at=self.updated_at() or published,
+            body_paragraphs=body,
+            captions=[],  # figure captions on arbitrary sites are too often credits/ads
+            related=[],
+            extractor_version=self.VERSION,
+        )
+
+    def _doc(self, field: str):
+        return getattr(self.doc, field, None) if self.doc is not None else None
+
+    def title_raw(self) -> str:
+        return clean_line(self._doc("title") or self.meta.get("og:title") or "")
+
+    def url(self) -> str | None:
+        return (absolute_url(canonical_href(self.tree), self.given_url)
+                or absolute_url(self.meta.get("og:url"), self.given_url)
+                or self.given_url)
+
+    def article_id(self) -> str:
+        """sha256 of the canonical URL (stable across crawls); without any URL, of the
+        title and date, so a re-fetch of the same page still gets the same id."""
+        key = self.url() or f"{self.title_raw()}|{self.published_at()}"
+        return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:24]
+
+    def byline(self) -> str | None:
+        return self._doc("author") or None
+
+    def section(self) -> str | None:
+        categories = self._doc("categories") or []
+        return self.meta.get("article:section") or (categories[0] if categories else None)
+
+    def body_paragraphs(self) -> list[str]:
+        text = self._doc("text") or ""
+        paragraphs = [clean_line(line) for line in text.split("\n") if clean_line(line)]
+        if not paragraphs:
+            raise ExtractionError("no_body: trafilatura found no main text")
+        return paragraphs
+
+    def published_at(self) -> str | None:
+        exact = self._first_time(_PUBLISHED_KEYS, "datePublished")
+        if exact:
+            return exact
+        date = self._doc("date")  # trafilatura/htmldate give a day only: keep it a date
+        return date if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+
+    def updated_at(self) -> str | None:
+        return self._first_time(_MODIFIED_KEYS, "dateModified")
+
+    def _first_time(self, meta_keys: tuple[str, ...], jsonld_key: str) -> str | None:
+        for key in meta_keys:
+            value = _iso_or_none(self.meta.get(key))
+            if value:
+                return value
+        for value in self._jsonld_values(jsonld_key):
+            value = _iso_or_none(value)
+            if value:
+                return value
+        return None
+
+    def _jsonld_values(self, key: str) -> list[str]:
+        values = []
+        for script in self.tree.xpath("//script[@type='application/ld+json']"):
+            try:
+                data = json.loads(script.text or "")
+            except (ValueError, RecursionError):
+                continue
+            stack = [data]
+            while stack and len(values) < 5:
+                item = stack.pop()
+                if isinstance(item, list):
+                    stack.extend(reversed(item))
+                elif isinstance(item, dict):
+                    if isinstance(item.get(key), str):
+                        values.append(item[key])
+                    stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+        return values
+
+
+def _iso_or_none(value: str | None) -> str | None:
+    """Times without a zone are taken as UTC: most CMSs store and print UTC when they
+    omit the offset, and a record time must carry one."""
+    return iso_time(value, dt.timezone.utc)
