@@ -17,7 +17,7 @@ import re
 # Other parenthesised prefixes ("(News Focus)", "(Yonhap Interview)", "(EDITORIAL from
 # ...)") do not match and therefore stay in the headline.
 _YONHAP_LABEL = re.compile(
-    r"\(\s*(?P<kind>URGENT|LEAD|(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+LD)\b[^()]{0,60}\)\s*",
+    r"\(\s*(?P<kind>URGENT|LEAD|(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+LD)\s*(?:,[^()]{0,60})?\)\s*",
     re.IGNORECASE,
 )
 _ORDINAL_LD = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)\s+LD$", re.IGNORECASE)

@@ -35,7 +35,7 @@ _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], start=1)}
 _SHOWN_TIME = re.compile(r"(\d{1,2}):(\d{2})\s+([A-Za-z]+)\.?\s+(\d{1,2}),\s*(\d{4})")
-_VIEW_ID = re.compile(r"/view/(AEN\d{19})\b")
+_VIEW_ID = re.compile(r"/view/(AEN\d{17})\b")
 _BYLINE = re.compile(
     r"^By\s+(?P<name>[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,4}"
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,4}){0,4})$"
