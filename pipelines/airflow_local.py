@@ -1,0 +1,405 @@
+"""Run Airflow locally with wiredesk's DAGs: `make airflow` / `make airflow-stop`.
+
+    python -m pipelines.airflow_local start [--port 8080] [--timeout 120]
+    python -m pipelines.airflow_local status
+    python -m pipelines.airflow_local stop [--timeout 60]
+
+`start` runs `airflow standalone` (SQLite metadata DB, LocalExecutor, api-server,
+scheduler, dag-processor, triggerer) detached in its own session and process
+group, with its output in a log file, waits until /api/v2/monitor/health reports
+every component healthy, prints the URL and the login, and exits leaving Airflow
+running. The pid, process group and port go into a pid file next to AIRFLOW_HOME.
+
+`stop` sends SIGINT to `airflow standalone`, which only shuts its components
+down cleanly on SIGINT (SIGTERM to it orphans them). Whatever is still alive in
+its session/process group after the grace period gets SIGTERM, then SIGKILL,
+and `stop` reports any process it could not end.
+
+AIRFLOW_HOME is <WIREDESK_HOME>/airflow (default <repo>/.wiredesk/airflow). The
+login is SimpleAuthManager's user "admin"; its password is generated once and
+kept in AIRFLOW_HOME/simple_auth_manager_passwords.json.generated.
+
+DATABASE_URL is passed through as it is: unset, wiredesk's code starts its own
+embedded PostgreSQL for its data; Airflow's metadata stays in SQLite either way.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines import config
+
+SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+ADMIN_USER = "admin"
+DEFAULT_PORT = 8080
+HOST = "127.0.0.1"
+PID_FILE_NAME = "airflow-local.json"
+LOG_FILE_NAME = "airflow-standalone.log"
+PASSWORDS_FILE_NAME = "simple_auth_manager_passwords.json.generated"
+HEALTH_COMPONENTS = ("metadatabase", "scheduler", "triggerer", "dag_processor")
+
+
+# ---------------------------------------------------------------- paths and environment
+
+
+def airflow_home() -> Path:
+    """<WIREDESK_HOME>/airflow, or <repo>/.wiredesk/airflow."""
+    path = config.home() / "airflow"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def pid_file(home: Path) -> Path:
+    return home / PID_FILE_NAME
+
+
+def passwords_file(home: Path) -> Path:
+    return home / PASSWORDS_FILE_NAME
+
+
+def airflow_executable() -> str | None:
+    """The `airflow` next to this interpreter (the venv's), else the one on PATH."""
+    candidate = Path(sys.executable).parent / "airflow"
+    if candidate.exists():
+        return str(candidate)
+    from shutil import which
+
+    return which("airflow")
+
+
+def airflow_env(home: Path, port: int, dags_folder: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment `airflow standalone` runs with (and passes on to its components and tasks)."""
+    env = dict(os.environ if base is None else base)
+    root = str(config.PROJECT_ROOT)
+    exe = airflow_executable()
+    bin_dir = str(Path(exe).parent) if exe else str(Path(sys.executable).parent)
+    # standalone starts its components as plain `airflow ...`: the venv's bin dir must come first
+    env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")]).rstrip(os.pathsep)
+    # tasks import `pipelines` and `spiders` from the repo root
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [root, env.get("PYTHONPATH", "")] if p)
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file(home)),
+            "AIRFLOW__API__HOST": HOST,
+            "AIRFLOW__API__PORT": str(port),
+            # tasks reach the Execution API here; without it they try :8080 and fail
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://{HOST}:{port}/execution/",
+        }
+    )
+    # jwt_secret, fernet_key and secret_key: Airflow writes generated ones into AIRFLOW_HOME/airflow.cfg
+    # on first start, before standalone spawns its components, so every component reads the same ones.
+    # WIREDESK_HOME and DATABASE_URL pass through untouched: unset DATABASE_URL means embedded PostgreSQL.
+    return env
+
+
+# ---------------------------------------------------------------- processes
+
+
+@dataclass
+class Proc:
+    pid: int
+    pgid: int
+    sid: int
+    state: str
+    cmd: str
+
+
+def _read_proc(pid: int) -> Proc | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # the command name is in parentheses and may contain spaces
+    rest = stat[stat.rfind(")") + 2 :].split()
+    state, _ppid, pgid, sid = rest[0], rest[1], int(rest[2]), int(rest[3])
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        cmd = ""
+    return Proc(pid, pgid, sid, state, cmd)
+
+
+def group_processes(pgid: int, sid: int | None = None) -> list[Proc]:
+    """Live (non-zombie) processes in the process group, or in the session when sid is given."""
+    if not Path("/proc/self/stat").exists():  # not Linux: the group as a whole
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return []
+        return [Proc(pgid, pgid, sid or pgid, "?", "(process group)")]
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        proc = _read_proc(int(entry))
+        if proc is None or proc.state in ("Z", "X"):
+            continue
+        if proc.pgid == pgid or (sid is not None and proc.sid == sid):
+            found.append(proc)
+    return found
+
+
+def _signal_all(procs: list[Proc], sig: int) -> None:
+    for proc in procs:
+        try:
+            os.kill(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _wait_gone(pgid: int, sid: int | None, timeout: float) -> list[Proc]:
+    deadline = time.monotonic() + timeout
+    while True:
+        left = group_processes(pgid, sid)
+        if not left or time.monotonic() >= deadline:
+            return left
+        time.sleep(0.5)
+
+
+# ---------------------------------------------------------------- health and login
+
+
+def health(port: int, timeout: float = 3.0) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/api/v2/monitor/health", timeout=timeout) as resp:
+            return json.load(resp)
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+
+
+def is_healthy(report: dict | None) -> bool:
+    if not report:
+        return False
+    for name in HEALTH_COMPONENTS:
+        part = report.get(name)
+        if part is None:
+            if name in ("metadatabase", "scheduler"):
+                return False
+            continue  # a component this Airflow does not report
+        if part.get("status") != "healthy":
+            return False
+    return True
+
+
+def admin_password(home: Path) -> str | None:
+    try:
+        return json.loads(passwords_file(home).read_text()).get(ADMIN_USER)
+    except (OSError, ValueError):
+        return None
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def read_state(home: Path) -> dict | None:
+    try:
+        return json.loads(pid_file(home).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _print_login(home: Path, port: int) -> None:
+    print(f"Airflow UI: http://localhost:{port}")
+    password = admin_password(home)
+    if password:
+        print(f"Login: username {ADMIN_USER}, password {password}")
+    else:
+        print(f"Login: username {ADMIN_USER}; password not found in {passwords_file(home)}")
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# ---------------------------------------------------------------- commands
+
+
+def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | None = None) -> int:
+    import subprocess
+
+    home = airflow_home()
+    state = read_state(home)
+    if state and group_processes(state["pgid"], state.get("sid")):
+        print(f"Airflow already running (process group {state['pgid']}), started by {pid_file(home)}")
+        _print_login(home, state["port"])
+        return 0
+    exe = airflow_executable()
+    if not exe:
+        print("no `airflow` executable found (install requirements.txt into the venv)", file=sys.stderr)
+        return 2
+    if port_in_use(port):
+        print(f"port {port} is already in use; choose another with --port", file=sys.stderr)
+        return 1
+
+    dags = Path(dags_folder) if dags_folder else config.PROJECT_ROOT / "dags"
+    env = airflow_env(home, port, dags)
+    log_path = home / LOG_FILE_NAME
+    # A background job started from a non-interactive shell inherits SIGINT ignored, and an
+    # ignored signal stays ignored across exec: standalone would then never see the SIGINT
+    # that `stop` sends. Give the child the default disposition.
+    def _child_setup() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    with open(log_path, "ab") as log:
+        log.write(f"\n=== airflow standalone on port {port}, {time.strftime('%Y-%m-%d %H:%M:%S')} ===\n".encode())
+        log.flush()
+        proc = subprocess.Popen(
+            [exe, "standalone"],
+            cwd=str(config.PROJECT_ROOT),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own session and process group: pgid == sid == pid
+            preexec_fn=_child_setup,
+        )
+    state = {
+        "pid": proc.pid,
+        "pgid": proc.pid,
+        "sid": proc.pid,
+        "port": port,
+        "log": str(log_path),
+        "airflow_home": str(home),
+        "started": time.time(),
+    }
+    pid_file(home).write_text(json.dumps(state, indent=2) + "\n")
+    print(f"Starting Airflow (pid {proc.pid}, AIRFLOW_HOME {home}), log: {log_path}")
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            print(f"airflow standalone exited with {proc.returncode}; last lines of {log_path}:", file=sys.stderr)
+            print(_tail(log_path), file=sys.stderr)
+            _stop_group(state, grace=10.0)
+            pid_file(home).unlink(missing_ok=True)
+            return 1
+        if is_healthy(health(port)) and admin_password(home):
+            print(f"Airflow is healthy after {timeout - (deadline - time.monotonic()):.0f} s")
+            _print_login(home, port)
+            print("Stop it with: make airflow-stop")
+            return 0
+        time.sleep(1.0)
+
+    print(f"Airflow not healthy after {timeout:.0f} s; last lines of {log_path}:", file=sys.stderr)
+    print(_tail(log_path), file=sys.stderr)
+    _stop_group(state, grace=20.0)
+    pid_file(home).unlink(missing_ok=True)
+    return 1
+
+
+def _stop_group(state: dict, grace: float) -> list[Proc]:
+    """SIGINT to `airflow standalone`, then SIGTERM, then SIGKILL to whatever is left in its session.
+
+    The SIGINT goes to the standalone process itself, not to the whole group: standalone
+    answers it by sending SIGTERM to each component and waiting for them (about 3 s). A
+    SIGINT to the whole group (what Ctrl-C in a terminal does) was measured to leave
+    `airflow triggerer` hanging in 3.3.2 until SIGKILL. If the leader is gone, the group
+    gets the SIGINT.
+    """
+    pgid, sid, leader = state["pgid"], state.get("sid"), state["pid"]
+    if not group_processes(pgid, sid):
+        return []
+    try:
+        if any(p.pid == leader for p in group_processes(pgid, sid)):
+            os.kill(leader, signal.SIGINT)
+        else:
+            os.killpg(pgid, signal.SIGINT)
+    except ProcessLookupError:
+        pass
+    left = _wait_gone(pgid, sid, grace)
+    if left:
+        print(f"{len(left)} process(es) still running {grace:.0f} s after SIGINT; sending SIGTERM", file=sys.stderr)
+        _signal_all(left, signal.SIGTERM)
+        left = _wait_gone(pgid, sid, 10.0)
+    if left:
+        print(f"{len(left)} process(es) still running after SIGTERM; sending SIGKILL", file=sys.stderr)
+        _signal_all(left, signal.SIGKILL)
+        left = _wait_gone(pgid, sid, 5.0)
+    return left
+
+
+def stop(timeout: float = 60.0) -> int:
+    home = airflow_home()
+    state = read_state(home)
+    if not state:
+        print(f"no pid file at {pid_file(home)}: nothing started by `make airflow` to stop")
+        return 0
+    if not group_processes(state["pgid"], state.get("sid")):
+        print(f"Airflow (process group {state['pgid']}) is not running; removing stale pid file")
+        pid_file(home).unlink(missing_ok=True)
+        return 0
+    print(f"Stopping Airflow (pid {state['pid']}, process group {state['pgid']}) with SIGINT")
+    left = _stop_group(state, grace=timeout)
+    if left:
+        print("These processes could not be stopped:", file=sys.stderr)
+        for proc in left:
+            print(f"  pid {proc.pid} (state {proc.state}): {proc.cmd}", file=sys.stderr)
+        return 1
+    pid_file(home).unlink(missing_ok=True)
+    print("Airflow stopped; no process of its group is left")
+    return 0
+
+
+def status() -> int:
+    home = airflow_home()
+    state = read_state(home)
+    if not state:
+        print(f"Airflow is not running (no pid file at {pid_file(home)})")
+        return 3
+    procs = group_processes(state["pgid"], state.get("sid"))
+    if not procs:
+        print(f"Airflow is not running (stale pid file {pid_file(home)}, process group {state['pgid']} is gone)")
+        return 3
+    report = health(state["port"])
+    print(f"Airflow process group {state['pgid']}: {len(procs)} process(es), port {state['port']}, log {state['log']}")
+    if report:
+        parts = ", ".join(f"{k} {(report.get(k) or {}).get('status', '-')}" for k in HEALTH_COMPONENTS)
+        print(f"Health: {parts}")
+    else:
+        print("Health: the API server does not answer")
+    _print_login(home, state["port"])
+    return 0 if is_healthy(report) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.airflow_local", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_start = sub.add_parser("start", help="start Airflow standalone in the background and wait until healthy")
+    p_start.add_argument("--port", type=int, default=DEFAULT_PORT, help="API server/UI port (default 8080)")
+    p_start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for health (default 120)")
+    p_start.add_argument("--dags-folder", type=Path, default=None, help="default: <repo>/dags")
+    p_stop = sub.add_parser("stop", help="stop what `start` started (SIGINT, then SIGTERM/SIGKILL)")
+    p_stop.add_argument("--timeout", type=float, default=60.0, help="seconds to wait after SIGINT (default 60)")
+    sub.add_parser("status", help="is it running and healthy; the URL and login")
+    args = parser.parse_args(argv)
+    if args.command == "start":
+        return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder)
+    if args.command == "stop":
+        return stop(timeout=args.timeout)
+    return status()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
