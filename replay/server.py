@@ -1,0 +1,251 @@
+"""ReplaySite: a threaded local HTTP server shaped like en.yna.co.kr, with switchable faults."""
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from . import render
+from .chrome import SiteLinks
+from .faults import Fault, FaultTable, gzip_bomb
+from .model import Article, Night
+
+PAGE_SIZE = 20  # items per /news listing page
+RSS_ITEMS = 50
+SITEMAP_NIGHTS = 2
+
+
+class ReplaySite:
+    """Serves nights of articles over HTTP on 127.0.0.1.
+
+    `requests` records (method, path_with_query, status) per request; status is 0 when the connection was
+    dropped without a response ("reset").
+    """
+
+    def __init__(self, nights: list[Night] | None = None, host: str = "127.0.0.1", port: int = 0):
+        if nights is None:
+            from .stories import nights as written_nights
+            nights = written_nights()
+        self.nights = sorted(nights, key=lambda n: n.date)
+        self.host, self.port = host, port
+        self.requests: list[tuple[str, str, int]] = []
+        self.faults = FaultTable()
+        self._requests_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._version: dict[str, int] = {}  # article id -> index into Article.states()
+        self._articles: dict[str, Article] = {}
+        for night in self.nights:
+            for a in night.articles:
+                if a.article_id in self._articles:
+                    raise ValueError(f"duplicate article id {a.article_id}")
+                self._articles[a.article_id] = a
+        # newest first by publish time; the id breaks ties so the order is stable
+        self._newest_first = sorted(self._articles.values(), key=lambda a: (a.published, a.article_id), reverse=True)
+        newest = self._newest_first
+        self.links = SiteLinks(
+            latest=[(a.title, f"/view/{a.article_id}") for a in newest[:10]],
+            most_viewed=[(a.title, f"/view/{a.article_id}") for a in newest[10:60:10]],
+        )
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> ReplaySite:
+        self._stopping.clear()
+        self._server = _Server((self.host, self.port), _Handler)
+        self._server.site = self
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"replay-site-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes "slow" handlers so they finish at once
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+    def __enter__(self) -> ReplaySite:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # --- test controls --------------------------------------------------------------------------
+    def add_fault(self, pattern: str, kind: str, times: int | None = None, **params) -> Fault:
+        return self.faults.add(pattern, kind, times, **params)
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def set_version(self, article_id: str, index: int | None) -> None:
+        """Serve state `index` of Article.states() (0 = oldest, -1 = latest); None restores the latest."""
+        states = self._articles[article_id].states()
+        if index is None:
+            self._version.pop(article_id, None)
+        else:
+            states[index]  # raises IndexError on a bad index
+            self._version[article_id] = index
+
+    def article(self, article_id: str) -> Article | None:
+        """The article as currently served (after set_version)."""
+        a = self._articles.get(article_id)
+        if a is None or article_id not in self._version:
+            return a
+        return a.states()[self._version[article_id]]
+
+    def articles_newest_first(self) -> list[Article]:
+        return [self.article(a.article_id) for a in self._newest_first]
+
+    def _record(self, method: str, path: str, status: int) -> None:
+        with self._requests_lock:
+            self.requests.append((method, path, status))
+
+    # --- routing: returns (status, content type, body) -------------------------------------------
+    def route(self, path_with_query: str, broken_layout: bool = False) -> tuple[int, str, bytes]:
+        parts = urlsplit(path_with_query)
+        path = parts.path
+        html_type = "text/html; charset=utf-8"
+        if path == "/robots.txt":
+            return 200, "text/plain; charset=utf-8", render.ROBOTS_TXT.encode()
+        if path in ("/", "/index"):
+            return 200, html_type, render.render_home(self.articles_newest_first()[:15], self.links).encode()
+        if path == "/news":
+            try:
+                page = max(1, int(parse_qs(parts.query).get("page", ["1"])[0]))
+            except ValueError:
+                page = 1
+            everything = self.articles_newest_first()
+            items = everything[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+            has_next = page * PAGE_SIZE < len(everything)
+            return 200, html_type, render.render_listing(items, page, has_next, self.links).encode()
+        if path.startswith("/view/"):
+            article = self.article(path[len("/view/"):].strip("/"))
+            if article is None:
+                return self.not_found()
+            page = render.render_broken_article if broken_layout else render.render_article
+            return 200, html_type, page(article, self.links).encode()
+        if path == "/RSS/news.xml":
+            body = render.render_rss(self.articles_newest_first()[:RSS_ITEMS], self.base_url)
+            return 200, "application/rss+xml; charset=utf-8", body.encode()
+        if path == "/news-sitemap.xml":
+            recent = {n.date for n in self.nights[-SITEMAP_NIGHTS:]}
+            chosen = [a for a in self.articles_newest_first() if a.published.date() in recent]
+            return 200, "application/xml; charset=utf-8", render.render_sitemap(chosen, self.base_url).encode()
+        if path.startswith("/search") or path.startswith("/private/"):
+            # served so that a crawler ignoring robots.txt is caught in `requests`, not by a 404
+            return 200, html_type, render.render_simple("Restricted", "Not for crawlers.", self.links).encode()
+        return self.not_found()
+
+    def not_found(self) -> tuple[int, str, bytes]:
+        body = render.render_simple("Page not found", "The page you requested does not exist.", self.links)
+        return 404, "text/html; charset=utf-8", body.encode()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    site: ReplaySite
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.0"  # one request per connection: faults can close without confusing keep-alive
+    server_version = "ReplayYNA/1.0"
+
+    def log_message(self, format, *args) -> None:  # quiet: tests read site.requests instead
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def _serve(self, send_body: bool) -> None:
+        site = self.server.site
+        fault = site.faults.take(self.path)
+        status = 0
+        try:
+            status = self._apply(site, fault, send_body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. a size limit); nothing to do
+        finally:
+            site._record(self.command, self.path, status)
+
+    def _apply(self, site: ReplaySite, fault: Fault | None, send_body: bool) -> int:
+        kind = fault.kind if fault else None
+        params = fault.params if fault else {}
+        if kind == "slow":
+            site._stopping.wait(float(params["delay"]))
+        if kind in ("503", "429"):
+            return self._send(int(kind), "text/plain; charset=utf-8", f"{kind} replay fault\n".encode(), send_body,
+                              {"Retry-After": str(params["retry_after"])})
+        if kind == "404":
+            return self._send(*site.not_found(), send_body)
+        if kind in ("redirect_offhost", "redirect_private"):
+            return self._send(302, "text/html; charset=utf-8", b"<html><body>Moved</body></html>", send_body,
+                              {"Location": params["location"]})
+        if kind == "reset":
+            # linger 0: closing sends a TCP reset instead of a clean end of stream
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return 0
+        if kind == "gzip_bomb":
+            return self._send(200, "text/html; charset=utf-8", gzip_bomb(), send_body, {"Content-Encoding": "gzip"})
+        if kind == "oversize":
+            return self._send_oversize(int(float(params["size_mb"]) * 1024 * 1024), bool(params["declare_length"]),
+                                       send_body)
+        status, ctype, body = site.route(self.path, broken_layout=(kind == "broken_layout"))
+        if kind == "truncate":
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body) + 4096))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body[: len(body) // 2])
+            self.close_connection = True
+            return status
+        return self._send(status, ctype, body, send_body)
+
+    def _send(self, status: int, ctype: str, body: bytes, send_body: bool, headers: dict | None = None) -> int:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+        return status
+
+    def _send_oversize(self, size: int, declare_length: bool, send_body: bool) -> int:
+        head = b"<!doctype html><html><head><title>Oversize</title></head><body>\n"
+        tail = b"</body></html>\n"
+        line = b"<p>" + b"filler text for an oversized page " * 28 + b"</p>\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        if declare_length:
+            self.send_header("Content-Length", str(size))
+        self.end_headers()
+        if not send_body:
+            return 200
+        self.wfile.write(head)
+        remaining = size - len(head) - len(tail)
+        chunk = line * max(1, 65536 // len(line))
+        while remaining > 0 and not self.server.site._stopping.is_set():
+            piece = chunk[:remaining]
+            self.wfile.write(piece)
+            remaining -= len(piece)
+        self.wfile.write(tail)
+        return 200
