@@ -71,7 +71,11 @@ class GenericParser:
         return getattr(self.doc, field, None) if self.doc is not None else None
 
     def title_raw(self) -> str:
-        return clean_line(self._doc("title") or self.meta.get("og:title") or "")
+        """The headline as the page gives it, minus a trailing site name ("... | Reuters",
+        "...-정치ㅣ한국일보"): that suffix belongs to the site, not to the story."""
+        title = clean_line(self._doc("title") or self.meta.get("og:title") or "")
+        sites = {self._doc("sitename"), self.meta.get("og:site_name")} - {None, ""}
+        return strip_site_suffix(title, sites, self.section())
 
     def url(self) -> str | None:
         return (absolute_url(canonical_href(self.tree), self.given_url)
@@ -94,6 +98,10 @@ class GenericParser:
     def body_paragraphs(self) -> list[str]:
         text = self._doc("text") or ""
         paragraphs = [clean_line(line) for line in text.split("\n") if clean_line(line)]
+        # trafilatura often keeps the <h1> as the first line; the headline is its own field.
+        titles = {clean_line(self._doc("title") or ""), self.title_raw()} - {""}
+        while paragraphs and paragraphs[0] in titles:
+            paragraphs.pop(0)
         if not paragraphs:
             raise ExtractionError("no_body: trafilatura found no main text")
         return paragraphs
@@ -136,6 +144,22 @@ class GenericParser:
                         values.append(item[key])
                     stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
         return values
+
+
+_SEPARATORS = r"[|\uff5c\u3163\-\u2013\u2014:\u00b7\u2022]"  # | ｜ ㅣ - – — : · •
+
+
+def strip_site_suffix(title: str, sites: set[str], section: str | None = None) -> str:
+    """Drop " | Site" / " - Site" / "-Section|Site" from the end of a title; never empty it."""
+    if len(title) > 600:  # not a headline; and keeps the backtracking regex cheap
+        return title
+    for site in sorted(sites, key=len, reverse=True):
+        section_part = rf"(?:{re.escape(section)}\s*{_SEPARATORS}\s*)?" if section else ""
+        pattern = rf"^(?P<title>.+?)\s*{_SEPARATORS}\s*{section_part}{re.escape(site)}\s*$"
+        match = re.match(pattern, title, re.IGNORECASE)
+        if match and match.group("title").strip():
+            return match.group("title").strip()
+    return title
 
 
 def _iso_or_none(value: str | None) -> str | None:
