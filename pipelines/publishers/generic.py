@@ -42,10 +42,10 @@ class GenericParser:
             raise ExtractionError(f"parse_error: trafilatura failed: {type(exc).__name__}") from exc
 
     def parse(self) -> dict:
+        body = self.body_paragraphs()  # first: without text trafilatura gives no title either
         label, headline = split_wire_headline(self.title_raw())
         if not headline:
             raise ExtractionError("no_headline: no title found")
-        body = self.body_paragraphs()
         published = self.published_at()
         return make_record(
             source=self.SOURCE,
