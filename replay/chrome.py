@@ -247,9 +247,9 @@ def right_rail(links: SiteLinks) -> str:
 def right_now(links: SiteLinks) -> str:
     """The 'Main Article Right Now' strip under the article."""
     boxes = "\n".join(
-        f'<div class="box-type">\n<article>\n<figure class="img-con img-cover">\n<a href="{href}?section=news">\n'
+        f'<div class="box-type">\n<article>\n<figure class="img-con img-cover">\n<a href="{href}">\n'
         f'<img src="//img{i}.yna.co.kr/photo/yna/YH/2023/05/{href[-12:-4]}_P2.jpg" alt="{escape(t)}">\n</a>\n</figure>\n'
-        f'<div class="txt-con">\n<h4 class="tit">\n<a href="{href}?section=news">{escape(t, False)}</a>\n</h4>\n</div>\n'
+        f'<div class="txt-con">\n<h4 class="tit">\n<a href="{href}">{escape(t, False)}</a>\n</h4>\n</div>\n'
         f'</article>\n</div>' for i, (t, href) in enumerate(links.latest[:6]))
     return (f'<div class="sub-section-wrap bg-area02">\n<section class="sub-section01 main-rightnow">\n'
             f'<div class="section-tit">\n<span class="tit">\n<a href="{YNA}/mostviewed/index">\nMain Article Right Now\n'

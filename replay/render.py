@@ -195,7 +195,8 @@ def render_broken_article(a: Article, links: SiteLinks) -> str:
     body = "\n".join(f'<div class="para">{_text(p)}</div>' for p in a.paragraphs)
     main = (f'<div class="story-wrap-v2">\n<div class="headline-v2">{_text(a.title)}</div>\n'
             f'<div class="story-body-v2">\n{body}\n</div>\n</div>')
-    return _page(f"{a.title} | {SITE_NAME}", "page-view v2", main, links, _article_meta(a))
+    # no chrome lists either: their teasers are <article> elements too
+    return _page(f"{a.title} | {SITE_NAME}", "page-view v2", main, SiteLinks([], []), _article_meta(a))
 
 
 def render_listing(items: list[Article], page: int, has_next: bool, links: SiteLinks) -> str:

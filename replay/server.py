@@ -53,6 +53,8 @@ class ReplaySite:
 
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> ReplaySite:
+        if self._server is not None:  # already running: `with ReplaySite(...).start() as site` is fine
+            return self
         self._stopping.clear()
         self._server = _Server((self.host, self.port), _Handler)
         self._server.site = self

@@ -65,11 +65,11 @@ ARTICLES = [
          related=["AEN20230509003800320"]),
     wire("AEN20230509003852320", "chip-support-0509",
          "Gov't to expand tax credit for chip investment, vows all-out support amid slump", label="2nd LD",
-         attn="(ATTN: ADDS details on tax credit in paras 2-3, 14-16; CHANGES headline; RECASTS lead)",
+         attn="(ATTN: ADDS details on tax credit in paras 2-3, 13-15; CHANGES headline; RECASTS lead)",
          section="Economy", published="2023-05-09 17:20:33",
          paras=["South Korea will expand tax credits for facility investment by chipmakers and extend them for another "
                 "year, the finance minister said Tuesday, pledging all-out support for an industry mired in a "
-                "prolonged slump in overseas demand."] + CHIP_TAX + CHIP_BASE[1:] + CHIP_PRESS + CHIP_TAX_LATE,
+                "prolonged slump in overseas demand."] + CHIP_TAX + CHIP_BASE[1:-1] + CHIP_PRESS + CHIP_TAX_LATE,
          captions=[CHIP_PHOTO, "Semiconductor wafers are displayed at an industry exhibition in Seoul in this file photo. (Yonhap)"],
          by="Kang Min-ji", email="mjkang@yna.co.kr", keywords=["chips", "exports", "tax credit"],
          related=["AEN20230509003851320", "AEN20230509004600320"]),

@@ -109,7 +109,7 @@ ARTICLES = [
                 "severe labor shortage at local shipyards, the trade ministry said Thursday.", *SHIP_COMMON],
          by="Lee Jun-ho", email="junho@yna.co.kr", keywords=["shipbuilding", "foreign workers"]),
     wire("AEN20230511002651320", "shipbuilding-foreign-workers",
-         "Shipyards to get 5,000 more foreign welders this year as visa quota scrapped", label="LEAD",
+         "Shipyards to get 5,000 more welders from abroad this year as visa quota scrapped", label="LEAD",
          attn="(ATTN: RECASTS headline, lead; ADDS more info)", section="Industry", published="2023-05-11 14:20:31",
          paras=["Local shipbuilders will be able to hire about 5,000 additional foreign welders and painters this "
                 "year after the government scraps a quota on skilled-worker visas, officials said Thursday.",
