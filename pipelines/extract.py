@@ -109,7 +109,9 @@ def extract(html: bytes | str, url: str | None = None) -> dict:
         raise
     except RecursionError as exc:
         raise ExtractionError("parse_error: document nested too deeply") from exc
-    except (etree.LxmlError, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+    except AssertionError:  # a parser broke its own contract: a bug, not a bad page
+        raise
+    except Exception as exc:
         # Hostile markup reaching lxml/trafilatura internals; the page is unparseable,
         # and a caller must be able to rely on the one exception type.
         raise ExtractionError(f"parse_error: {type(exc).__name__}: {str(exc)[:80]}") from exc

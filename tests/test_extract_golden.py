@@ -54,6 +54,18 @@ def test_golden_page_on_replay_host(page):
     assert record == expected
 
 
+def test_unseen_article_variant_falls_back_to_trafilatura():
+    """Story paragraphs in <div>s instead of direct <p>s: trafilatura supplies the text,
+    the ATTN/byline and trailer rules still apply."""
+    page = (GOLDEN / "second_ld_edited.html").read_text(encoding="utf-8")
+    expected = json.loads((GOLDEN / "second_ld_edited.json").read_text(encoding="utf-8"))
+    start, end = page.index('<article class="story-news">'), page.index("</article>")
+    article = re.sub(r"<p>(.*?)</p>", r'<div class="para">\1</div>', page[start:end], flags=re.S)
+    record = extract(page[:start] + article + page[end:])
+    assert record["body_paragraphs"] == expected["body_paragraphs"]
+    assert record["attn"] == expected["attn"] and record["dateline"] == expected["dateline"]
+
+
 # --- the real pages ------------------------------------------------------------------------
 
 def _real_ids() -> list[str]:

@@ -175,10 +175,21 @@ class YonhapParserV2023:
     @cached_property
     def _paragraphs(self) -> list[str]:
         """Direct <p> children of the article: paragraphs inside photo, video and related
-        boxes are deeper and so never counted."""
-        if self.article is None:
+        boxes are deeper and so never counted. If the rules find none (a variant of the
+        layout not seen yet), trafilatura's paragraphs stand in, so that the ATTN/byline
+        and trailer rules below still apply."""
+        if self.article is not None:
+            paragraphs = [text for text in (element_text(p) for p in self.article.xpath("./p")) if text]
+            if paragraphs:
+                return paragraphs
+        return self._trafilatura_paragraphs()
+
+    def _trafilatura_paragraphs(self) -> list[str]:
+        try:
+            text = trafilatura.extract(self.tree, include_comments=False) or ""
+        except Exception:  # trafilatura on a broken tree: treat as no text
             return []
-        return [text for text in (element_text(p) for p in self.article.xpath("./p")) if text]
+        return [line for line in (clean_line(part) for part in text.split("\n")) if line]
 
     @cached_property
     def _head_count(self) -> int:
@@ -207,18 +218,8 @@ class YonhapParserV2023:
     def body_paragraphs(self) -> list[str]:
         body = _strip_trailer(self._paragraphs[self._head_count:])
         if not body:
-            body = self._fallback_body()
-        if not body:
             raise ExtractionError("no_body: article.story-news has no story paragraphs")
         return body
-
-    def _fallback_body(self) -> list[str]:
-        """trafilatura on the page when the site rules find nothing."""
-        try:
-            text = trafilatura.extract(self.tree, include_comments=False) or ""
-        except Exception:  # trafilatura on a broken tree: treat as no body
-            return []
-        return _strip_trailer([clean_line(line) for line in text.split("\n") if clean_line(line)])
 
     # --- boxes inside the article ------------------------------------------------------
 
