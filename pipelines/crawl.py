@@ -67,6 +67,8 @@ def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base
                PYTHONPATH=os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
     proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True,
                           timeout=CRAWL_TIMEOUT_SECONDS)
+    if os.environ.get("WIREDESK_DEBUG_CRAWL"):
+        sys.stderr.write(proc.stderr)
     tail = "\n".join(proc.stderr.splitlines()[-25:])
     log.info("scrapy finished with exit code %s; log tail:\n%s", proc.returncode, tail)
     if proc.returncode != 0:

@@ -1,10 +1,13 @@
-"""Downloader middlewares: refuse non-public addresses; honour Retry-After when retrying."""
+"""Downloader middlewares: refuse non-public addresses and unsafe redirects; honour Retry-After."""
 from __future__ import annotations
 
 import asyncio
 import email.utils
 import time
+from urllib.parse import urlsplit
 
+from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
@@ -60,3 +63,33 @@ class RetryAfterMiddleware(RetryMiddleware):
         if delay:
             await asyncio.sleep(delay)  # only this request waits; the others go on
         return retry
+
+
+class SafeRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, refused with a recorded reason when they leave the site or the public net.
+
+    Scrapy drops offsite redirects silently at scheduling time; refusing here instead sends the
+    original request to the spider's errback, so the page is recorded as failed.
+    """
+
+    def __init__(self, settings, allow_loopback: bool = False):
+        super().__init__(settings)
+        self.allow_loopback = allow_loopback
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler.settings, allow_loopback=config.allow_loopback())
+        middleware.crawler = crawler
+        return middleware
+
+    def process_response(self, request, response, spider=None):
+        result = super().process_response(request, response)
+        if isinstance(result, Request) and result.url != request.url:
+            try:
+                check_url(result.url, allow_loopback=self.allow_loopback)
+            except RefusedUrl as exc:
+                raise IgnoreRequest(f"refused_redirect: {exc}") from None
+            allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
+            if allowed and urlsplit(result.url).hostname not in allowed:
+                raise IgnoreRequest(f"refused_redirect: offsite to {urlsplit(result.url).hostname}")
+        return result

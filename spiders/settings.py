@@ -36,9 +36,11 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
 DOWNLOADER_MIDDLEWARES = {
-    "spiders.middlewares.PublicAddressOnlyMiddleware": 50,
+    "spiders.middlewares.PublicAddressOnlyMiddleware": 40,  # before offsite filtering (50)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "spiders.middlewares.SafeRedirectMiddleware": 600,
 }
 
 ITEM_PIPELINES = {

@@ -48,7 +48,11 @@ def database_url(pg_server_url) -> str:
 @pytest.fixture(scope="session")
 def s3_server():
     """moto's S3 server on a free loopback port: the real S3 protocol over HTTP."""
+    import logging
+
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per S3 request otherwise
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
