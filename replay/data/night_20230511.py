@@ -90,7 +90,7 @@ ARTICLES = [
          by="Choi Hyun-woo", email="hwchoi@yna.co.kr", keywords=["cryptocurrency", "DP"]),
     wire("AEN20230511003552315", "lawmaker-crypto",
          "DP suspends lawmaker's membership after questioning over cryptocurrency holdings", label="3rd LD",
-         attn="(ATTN: UPDATES with party's ethics committee decision in paras 1-3, 9-10; CHANGES headline; ADDS photo)",
+         attn="(ATTN: UPDATES with party's ethics committee decision in paras 1-3, 8-9; CHANGES headline; ADDS photo)",
          section="Politics", published="2023-05-11 18:05:03",
          paras=["The main opposition Democratic Party (DP) on Thursday suspended the party membership of a lawmaker "
                 "who was questioned by prosecutors earlier in the day over undisclosed cryptocurrency holdings.",
