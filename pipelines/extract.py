@@ -62,7 +62,13 @@ def decode_html(data: bytes | str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("utf-8", "replace")
+        text = data.decode("utf-8", "replace")
+    # A few bad bytes are normal (a cut multi-byte character); mostly-undecodable
+    # bytes are text in an undeclared legacy encoding or not text at all.
+    sample = text[:_SNIFF]
+    if sample and sample.count("\ufffd") / len(sample) > 0.10:
+        raise ExtractionError("decode_error: not UTF-8 and no charset declared")
+    return text
 
 
 def _reject_binary(sample: bytes) -> None:

@@ -155,6 +155,7 @@ def test_extract_mutated_golden_page(data):
     (b"just some words, no markup at all", "not_html"),
     (b"<html><body><p>no title, little text</p></body></html>", "no_headline"),
     (b"<html><head><title>A title</title></head><body></body></html>", "no_body"),
+    (b"<html>" + bytes(range(0x80, 0x100)) * 20 + b"</html>", "decode_error"),
     (None, "not_html"),
     (12345, "not_html"),
 ])
