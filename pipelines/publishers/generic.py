@@ -60,7 +60,7 @@ class GenericParser:
             dateline=parse_dateline(body[0]),
             section=self.section(),
             published_at=published,
-            updated_at=self.updated_at() or published,
+            updated_at=self.updated_at() or published,  # never edited: last update = publication
             body_paragraphs=body,
             captions=[],  # figure captions on arbitrary sites are too often credits/ads
             related=[],

@@ -93,7 +93,7 @@ class YonhapParserV2023:
             dateline=parse_dateline(self.body_paragraphs[0]),
             section=self.section(),
             published_at=published,
-            updated_at=self.updated_at() or published,
+            updated_at=self.updated_at() or published,  # never edited: last update = publication
             body_paragraphs=self.body_paragraphs,
             captions=self.captions(),
             related=self.related(),
