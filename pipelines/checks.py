@@ -10,7 +10,7 @@ from pipelines import db
 
 log = logging.getLogger(__name__)
 # Extraction reasons that mean the page no longer looks like the layout the parser knows.
-LAYOUT_DRIFT_REASONS = ("no_headline", "no_body", "no_published_time")
+LAYOUT_DRIFT_REASONS = ("unknown_layout", "no_headline", "no_body", "no_published_time")
 
 
 class DataQualityError(RuntimeError):
@@ -23,6 +23,11 @@ def max_failure_share() -> float:
 
 def max_drift_share() -> float:
     return float(os.environ.get("WIREDESK_MAX_DRIFT_SHARE", "0.05"))
+
+
+def max_drift_pages() -> int:
+    # A page or two without a headline happens; more than this many (and the share) is a redesign.
+    return int(os.environ.get("WIREDESK_MAX_DRIFT_PAGES", "2"))
 
 
 def run_summary(cur, crawl_run_id: int) -> dict:
@@ -58,7 +63,7 @@ def problems(summary: dict, drifted: list[str]) -> list[str]:
     if pages and summary["pages_failed_extract"] / pages > max_failure_share():
         found.append(f"{summary['pages_failed_extract']} of {pages} pages failed extraction "
                      f"(more than {max_failure_share():.0%})")
-    if pages and drifted and len(drifted) / pages > max_drift_share():
+    if len(drifted) > max(max_drift_pages(), max_drift_share() * pages):
         shown = "\n  ".join(drifted[:50])
         found.append(f"layout drift: {len(drifted)} pages lost their headline, body or published time:\n  {shown}")
     return found
