@@ -1,0 +1,45 @@
+"""Every example query in sql/queries/ runs, with bound parameters, on a loaded night and returns rows."""
+from __future__ import annotations
+
+from datetime import date
+
+import psycopg2
+import pytest
+
+from pipelines import nightly, queries
+from pipelines.checks import DataQualityError
+
+QUERY_FILES = sorted(p.name for p in queries.QUERY_DIR.glob("*.sql"))
+
+
+@pytest.fixture
+def loaded(pipeline_env):
+    for night in (date(2023, 5, 9), date(2023, 5, 10)):
+        nightly.run_night(night, run_id=f"queries-{night}")
+    pipeline_env["site"].add_fault("AEN20230511", "404")  # so the failures query has something to show
+    try:
+        nightly.run_night(date(2023, 5, 11), run_id="queries-2023-05-11")
+    except DataQualityError:
+        pass  # a night of only failures fails its check; the failures are what we want here
+    return pipeline_env
+
+
+def sample_parameters(cur) -> dict:
+    cur.execute("SELECT story_id FROM stories ORDER BY revision_count DESC, story_id LIMIT 1")
+    return {"day": "2023-05-10", "failures_day": "2023-05-11", "story_id": cur.fetchone()[0]}
+
+
+@pytest.mark.parametrize("name", QUERY_FILES)
+def test_example_query_runs_and_returns_rows(loaded, name):
+    with psycopg2.connect(loaded["database_url"]) as conn, conn.cursor() as cur:
+        samples = sample_parameters(cur)
+        params = {key: samples["failures_day"] if (name.startswith("failures") and key == "day") else samples[key]
+                  for key in queries.parameters(name)}
+        columns, rows = queries.run_named(cur, name, params)
+    assert columns and rows, f"{name} returned no rows for {params}"
+
+
+def test_queries_bind_every_value():
+    for name in QUERY_FILES:
+        text = queries.query_text(name)
+        assert "{" not in text and "%s" not in text.replace("%(", ""), f"{name} should use only named %(x)s binds"
