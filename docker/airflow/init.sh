@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one-shot airflow-init service: migrate Airflow's metadata database, then exit 0.
+# The one-shot airflow-init service: migrate Airflow's metadata database and wiredesk's, then exit 0.
 # Every long-running Airflow service waits for it (service_completed_successfully), so a
 # failed migration stops the stack here instead of half-starting it.
 set -euo pipefail
@@ -16,6 +16,8 @@ python3 -c "import os; from cryptography.fernet import Fernet; Fernet(os.environ
 
 echo "Airflow $(airflow version)"
 airflow db migrate
-# Fails loudly if wiredesk's settings cannot be read where tasks will run.
+# wiredesk: its code imports, and its schema (sql/NNN_*.sql) is applied to the wiredesk database
+# as the wiredesk role; the tasks do the same, this only makes a wrong DATABASE_URL fail here.
 python3 -c "import pipelines.config as c; print('wiredesk code at', c.PROJECT_ROOT, '- S3 bucket', c.s3_settings().bucket)"
+python3 -m pipelines.db migrate
 echo "airflow-init: done"
