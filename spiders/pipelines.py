@@ -5,6 +5,7 @@ import dataclasses
 import json
 from datetime import date
 
+from pipelines import config
 from pipelines.rawstore import RawStoreError, open_store
 from spiders.items import FetchedPage, FetchFailure
 
@@ -38,15 +39,20 @@ class ManifestPipeline:
     """One JSON line per fetched page or failure, read by pipelines.crawl after the crawl."""
 
     def __init__(self, path: str | None):
-        if not path:
-            raise ValueError("WIREDESK_MANIFEST must name the manifest file")
         self.path = path
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("WIREDESK_MANIFEST"))
+        middleware = cls(crawler.settings.get("WIREDESK_MANIFEST"))
+        middleware.crawler = crawler
+        return middleware
 
     def open_spider(self, spider=None):
+        if not self.path:  # a hand-run `scrapy crawl`: keep the manifest under WIREDESK_HOME
+            spider = self.crawler.spider
+            folder = config.home() / "manifests"
+            folder.mkdir(exist_ok=True)
+            self.path = str(folder / f"{spider.name}-{getattr(spider, 'night', 'crawl')}.jsonl")
         self.file = open(self.path, "a", encoding="utf-8")
 
     def close_spider(self, spider=None):
