@@ -7,16 +7,26 @@ Every night at 01:30 KST, archive the previous KST day of Yonhap English wire co
    fetches them politely and archives each raw page (content-addressed) before anything else;
 2. **load**: extracts every archived page and upserts one `story_revisions` row per distinct version;
 3. **group**: gives new revisions their story and refreshes `stories`;
-4. **check**: fails the run when the night yields no stories or too many pages fail extraction.
+4. **check**: fails the run when the night yields no stories or too many pages fail extraction
+   (without retrying: the data would not change); a passing check stores the run summary in
+   `crawl_runs.summary` and attaches it to the `wiredesk://yonhap/stories` asset event of the run
+   (stories new/revised/unchanged, pages failed by reason).
 
 Tasks pass a crawl run id and counts, never pages. Rerunning a night changes nothing.
+A task's final failure calls `pipelines.alerts.on_failure` (webhook `WIREDESK_ALERT_WEBHOOK`,
+e-mail `WIREDESK_ALERT_EMAIL`, else a log line). Backfill a range with
+`airflow backfill create --dag-id yonhap_nightly --from-date ... --to-date ...` (docs/operations-runs.md).
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import CronDataIntervalTimetable, dag, task
+from airflow.sdk import Asset, CronDataIntervalTimetable, dag, task
+
+from pipelines import alerts
+
+STORIES = Asset("wiredesk://yonhap/stories")
 
 
 @dag(
@@ -30,6 +40,7 @@ from airflow.sdk import CronDataIntervalTimetable, dag, task
         "retry_delay": timedelta(minutes=2),
         "retry_exponential_backoff": 2.0,
         "max_retry_delay": timedelta(minutes=30),
+        "on_failure_callback": alerts.on_failure,
     },
     tags=["wiredesk", "yonhap", "nightly"],
     doc_md=__doc__,
@@ -53,11 +64,11 @@ def yonhap_nightly():
 
         return nightly.group_run(crawled["crawl_run_id"])
 
-    @task
-    def check(crawled: dict, grouped: dict) -> dict:
+    @task(outlets=[STORIES])
+    def check(crawled: dict, grouped: dict, outlet_events=None) -> dict:
         from pipelines import nightly
 
-        return nightly.check_run(crawled["crawl_run_id"])
+        return nightly.check_run_in_airflow(crawled["crawl_run_id"], crawled["night"], outlet_events[STORIES])
 
     crawled = crawl()
     check(crawled, group(crawled, load(crawled)))

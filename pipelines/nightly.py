@@ -32,6 +32,25 @@ def check_run(crawl_run_id: int) -> dict:
     return checks.check_crawl_run(crawl_run_id)
 
 
+def asset_extra(summary: dict, night: str | None, crawl_run_id: int) -> dict:
+    """What the run's asset event carries (shown on the run in the Airflow UI): the run summary."""
+    return {"night": night, "crawl_run_id": crawl_run_id, **summary}
+
+
+def check_run_in_airflow(crawl_run_id: int, night: str | None = None, outlet_event=None) -> dict:
+    """check_run for the DAG: a failed check fails the task without retries (rerunning the check
+    cannot change the night's data); a passed one attaches the summary to the asset event."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    try:
+        summary = check_run(crawl_run_id)
+    except checks.DataQualityError as exc:
+        raise AirflowFailException(f"data quality check failed for night {night}: {exc}") from exc
+    if outlet_event is not None:
+        outlet_event.extra = asset_extra(summary, night, crawl_run_id)
+    return summary
+
+
 def run_night(night: date, run_id: str) -> dict:
     """The whole night in one process (the CLI and the benchmark; the DAG runs the same steps as tasks)."""
     crawled = crawl_night(night, run_id)
