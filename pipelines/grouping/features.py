@@ -75,6 +75,33 @@ def bottom_k(values, k: int) -> list[int]:
     return sorted(heapq.nsmallest(k, set(values)))
 
 
+WINNOW_WINDOW = 5
+WINNOW_MAX = 32
+
+
+def winnow(paragraphs: list[str]) -> list[int]:
+    """Winnowing fingerprints (the minimum hash of every window of WINNOW_WINDOW consecutive word
+    3-grams): any run of WINNOW_WINDOW + 2 words shared by two texts gives them a shared fingerprint,
+    however long the rest of either text is - the containment case ((URGENT) one-liner inside a later
+    lead) that bottom-k keys miss. Capped at WINNOW_MAX fingerprints, taken in text order."""
+    picked: list[int] = []
+    seen: set[int] = set()
+    for paragraph in paragraphs:
+        words = tokens(paragraph)
+        grams = [stable_hash("p|" + " ".join(words[i:i + 3])) for i in range(max(0, len(words) - 2))
+                 if not all(w in STOPWORDS for w in words[i:i + 3])]
+        if not grams:
+            continue
+        for i in range(max(1, len(grams) - WINNOW_WINDOW + 1)):
+            low = min(grams[i:i + WINNOW_WINDOW])
+            if low not in seen:
+                seen.add(low)
+                picked.append(low)
+                if len(picked) >= WINNOW_MAX:
+                    return sorted(picked)
+    return sorted(picked)
+
+
 def clean_paragraphs(paragraphs) -> tuple[list[str], str | None, str | None]:
     """Body paragraphs without ATTN note, byline, dateline prefix, email and "(END)".
 
@@ -180,6 +207,7 @@ class Features:
     body_sketch: list[int] = field(default_factory=list)
     para_sketches: list[list[int]] = field(default_factory=list)  # first TOP_PARAS paragraphs
     para_sizes: list[int] = field(default_factory=list)
+    sentence_keys: list[int] = field(default_factory=list)  # winnowed 3-gram hashes of the top two paragraphs
     problem: str | None = None  # why it can only be a singleton / what was odd
 
     @property
@@ -196,6 +224,7 @@ class Features:
         for i, sketch in enumerate(self.para_sketches):
             near.update(sketch[: 3 if i == 0 else 2])
         near.update(self.body_sketch[:6])
+        near.update(self.sentence_keys)
         words = tokens(self.headline)
         near.update(bottom_k(shingles(words, 2, "h|"), 2))
         anywhere = [stable_hash("A|" + self.article_id)] if self.article_id else []
@@ -214,6 +243,7 @@ def extract(revision) -> Features:
     body = shingles(body_words, 4, "b|")
     para_sets = [shingles(tokens(p), 3, "p|") for p in paragraphs[:TOP_PARAS]]
     para_sets = [s for s in para_sets if s]
+    sentence_keys = winnow(paragraphs[:2])
     if not article_id:
         problem = problem or "missing_article_id"
     elif not body and not headline.strip():
@@ -229,6 +259,7 @@ def extract(revision) -> Features:
         section=revision.section if isinstance(revision.section, str) else None, dateline=place,
         body_size=len(body), body_sketch=bottom_k(body, BODY_SKETCH),
         para_sketches=[bottom_k(s, PARA_SKETCH) for s in para_sets], para_sizes=[len(s) for s in para_sets],
+        sentence_keys=sentence_keys,
         problem=problem,
     )
 
