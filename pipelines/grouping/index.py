@@ -148,8 +148,8 @@ class PostgresIndex:
                             VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s)""",
                         copy_rows_revisions(f, story_id))
             cur.execute("""INSERT INTO grouping_keys (key, anywhere, day, rev_key)
-                           SELECT k, false, %(day)s, %(rev)s FROM unnest(%(near)s::bigint[]) k
-                           UNION ALL SELECT k, true, %(day)s, %(rev)s FROM unnest(%(anywhere)s::bigint[]) k""",
+                           SELECT k, false, %(day)s::int, %(rev)s FROM unnest(%(near)s::bigint[]) k
+                           UNION ALL SELECT k, true, %(day)s::int, %(rev)s FROM unnest(%(anywhere)s::bigint[]) k""",
                         {"day": f.day, "rev": f.key, "near": near_keys, "anywhere": anywhere_keys})
 
     def story_of(self, key: str) -> str | None:
