@@ -38,7 +38,7 @@ def decode_html(data: bytes | str) -> str:
     if isinstance(data, str):
         if len(data) > MAX_BYTES:
             raise ExtractionError(f"too_large: {len(data)} characters")
-        if "\x00" in data[:_SNIFF]:
+        if "\x00" in data:  # anywhere: PostgreSQL text cannot hold NUL, so it could never be stored as sent
             raise ExtractionError("not_html: NUL characters in text")
         return data
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -51,6 +51,8 @@ def decode_html(data: bytes | str) -> str:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, "replace")
     _reject_binary(data[:_SNIFF])
+    if b"\x00" in data:  # past the sniffed head too: lxml would turn it into U+FFFD, not store it as sent
+        raise ExtractionError("not_html: NUL bytes")
     declared = _CHARSET.search(data[:_SNIFF])
     if declared:
         try:

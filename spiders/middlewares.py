@@ -4,15 +4,18 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from w3lib.url import safe_url_string
 
 from pipelines import config
-from spiders.safety import RefusedUrl, check_url
+from spiders.safety import ALLOWED_SCHEMES, RefusedUrl, check_url
+
+REDIRECT_CODES = {301, 302, 303, 307, 308}
 
 
 class PublicAddressOnlyMiddleware:
@@ -84,6 +87,12 @@ class SafeRedirectMiddleware(RedirectMiddleware):
 
     def process_response(self, request, response, spider=None):
         result = super().process_response(request, response)
+        if result is response and response.status in REDIRECT_CODES and "Location" in response.headers:
+            # Scrapy hands a redirect to another scheme (file:, gopher:) back as the 3xx itself,
+            # which would be recorded as a plain http_302: record it as the refusal it is.
+            target = urljoin(request.url, safe_url_string(response.headers["Location"]))
+            if urlsplit(target).scheme.lower() not in ALLOWED_SCHEMES:
+                raise IgnoreRequest(f"refused_redirect: refused_scheme: {urlsplit(target).scheme}")
         if isinstance(result, Request) and result.url != request.url:
             try:
                 check_url(result.url, allow_loopback=self.allow_loopback)

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from pipelines import config
@@ -27,6 +28,15 @@ ARTICLE_PATH = re.compile(r"/view/(?P<article_id>AEN\d{17})(?:$|[?#])")
 LISTING_TIME = re.compile(r"(?:(?P<year>\d{4})-)?(?P<month>\d{2})-(?P<day>\d{2})\s+(?P<hour>\d{2}):(?P<minute>\d{2})")
 # Feeds are parsed without entities, DTDs or network access: no entity bombs, no external entities.
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def feed_time(text: str | None, parse) -> datetime | None:
+    """An aware time from a feed, or None: one bad date must not end the parse of the whole feed."""
+    try:
+        when = parse(text.strip()) if text else None
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return when if when is not None and when.tzinfo else None
 
 
 class YonhapSpider(scrapy.Spider):
@@ -45,6 +55,17 @@ class YonhapSpider(scrapy.Spider):
         self.allowed_domains = [self.host]
         self.night = self.window_start.astimezone(KST).date().isoformat()
         self.max_listing_pages = int(max_listing_pages)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.count_bytes, signal=signals.bytes_received)
+        return spider
+
+    def count_bytes(self, data, request, spider=None):
+        # Scrapy cancels a body that streams past DOWNLOAD_MAXSIZE with an empty CancelledError;
+        # the count lets `failed` tell that cap from other cancellations.
+        request.meta["wiredesk_bytes"] = request.meta.get("wiredesk_bytes", 0) + len(data)
 
     def in_window(self, when: datetime) -> bool:
         return self.window_start <= when < self.window_end
@@ -68,7 +89,7 @@ class YonhapSpider(scrapy.Spider):
                 continue
             times.append(when)
             if self.in_window(when):
-                yield from self.article_request(response.urljoin(href))
+                yield from self.article_request(response, href)
         # Listings run newest first: page on while this page still reaches into the window.
         has_next = response.css("div.paging a.next::attr(href)").get()
         if times and min(times) >= self.window_start and has_next and page < self.max_listing_pages:
@@ -86,30 +107,47 @@ class YonhapSpider(scrapy.Spider):
             return None
 
     def parse_rss(self, response):
-        for item in self.xml_root(response).iter("item"):
+        root, failure = self.xml_root(response)
+        if failure:
+            yield failure
+        for item in root.iter("item"):
             link, published = item.findtext("link"), item.findtext("pubDate")
-            if link and published and self.in_window(parsedate_to_datetime(published.strip())):
-                yield from self.article_request(response.urljoin(link.strip()))
+            when = feed_time(published, parsedate_to_datetime)
+            if link and when and self.in_window(when):
+                yield from self.article_request(response, link)
 
     def parse_sitemap(self, response):
         ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
               "news": "http://www.google.com/schemas/sitemap-news/0.9"}
-        for url in self.xml_root(response).iterfind("sm:url", ns):
+        root, failure = self.xml_root(response)
+        if failure:
+            yield failure
+        for url in root.iterfind("sm:url", ns):
             loc = url.findtext("sm:loc", namespaces=ns)
             published = url.findtext("news:news/news:publication_date", namespaces=ns)
-            if loc and published and self.in_window(parse_instant(published.strip())):
-                yield from self.article_request(response.urljoin(loc.strip()))
+            when = feed_time(published, parse_instant)
+            if loc and when and self.in_window(when):
+                yield from self.article_request(response, loc)
 
-    def xml_root(self, response):
+    def xml_root(self, response) -> tuple[etree._Element, FetchFailure | None]:
+        """The feed's root, or an empty one and a failure to record: libxml2 refuses entity
+        bombs (amplification) as syntax errors, and a refused feed must not vanish silently."""
         try:
-            return etree.fromstring(response.body, parser=SAFE_XML)
+            return etree.fromstring(response.body, parser=SAFE_XML), None
         except etree.XMLSyntaxError as exc:
             self.logger.warning("unparseable feed %s: %s", response.url, exc)
-            return etree.Element("empty")
+            return etree.Element("empty"), FetchFailure(
+                source=self.source, night=self.night, url=response.url, stage="fetch",
+                reason=f"unparseable_feed: {exc}"[:500], http_status=response.status)
 
-    def article_request(self, url: str):
-        match = ARTICLE_PATH.search(urlsplit(url).path + "?")
-        if not match or urlsplit(url).hostname != self.host:
+    def article_request(self, response, href: str):
+        try:
+            url = response.urljoin(href.strip())
+            parts = urlsplit(url)
+        except ValueError:
+            return  # a malformed link ("http://[::1") is no article of this site
+        match = ARTICLE_PATH.search(parts.path + "?")
+        if not match or parts.hostname != self.host:
             return  # only this site's article pages
         yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
                              cb_kwargs={"article_id": match["article_id"]})
@@ -122,6 +160,10 @@ class YonhapSpider(scrapy.Spider):
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), body=response.body,
         )
 
+    def over_maxsize(self, request) -> bool:
+        maxsize = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
+        return bool(maxsize) and request.meta.get("wiredesk_bytes", 0) > maxsize
+
     def failed(self, failure):
         request = failure.request
         error = failure.value
@@ -133,6 +175,8 @@ class YonhapSpider(scrapy.Spider):
             reason = str(error) or "ignored"
             if "robots" in reason.lower() or not reason:
                 reason = "robots_disallowed"
+        elif isinstance(error, DownloadCancelledError) and self.over_maxsize(request):
+            reason = f"too_large: body cancelled after {request.meta['wiredesk_bytes']} bytes (over max size)"
         else:
             reason = f"{type(error).__name__}: {error}"[:500]
         if "maxsize" in reason.lower() or "max size" in reason.lower():
