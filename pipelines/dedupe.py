@@ -1,6 +1,6 @@
 """Group revision records into stories from the command line.
 
-    python -m pipelines.dedupe RECORDS.jsonl [--nights N]
+    python -m pipelines.dedupe RECORDS.jsonl
 
 Reads JSON lines with `article_id`, `url`, `headline`, `published_at`, `body` (a string with
 paragraphs separated by blank lines or newlines, or a list of paragraphs; every field but
