@@ -1,0 +1,286 @@
+"""yonhap_nightly through a real, running Airflow: `airflow standalone` (api-server, scheduler,
+dag-processor, triggerer; pipelines.airflow_local) on a scratch PostgreSQL metadata database,
+with wiredesk's data in another scratch database, raw pages on the test S3 server and the replay
+site as Yonhap. Everything goes through the REST API: token, unpause, trigger, wait, task log,
+asset event; then wiredesk's crawl_runs.summary; then stop, with no process left behind.
+
+Started once for the module (about 1.5-2.5 min on two cores); the tests read what that run left.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from conftest import free_port
+from pipelines import airflow_local, db
+
+def _has_async_postgres_driver() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("asyncpg") is not None
+
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(airflow_local.airflow_executable() is None, reason="no `airflow` executable installed"),
+    # Airflow 3 opens its PostgreSQL metadata database through an async driver too (asyncpg by default)
+    pytest.mark.skipif(not _has_async_postgres_driver(), reason="asyncpg not installed (pip install asyncpg)"),
+]
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+DAG_ID = "yonhap_nightly"
+LOGICAL_DATE = "2023-05-11T01:30:00+09:00"  # crawls the KST night 2023-05-10
+RUN_TIMEOUT = 240
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def scratch_db(pg_server_url):
+    """Plain scratch databases (no wiredesk schema), dropped at the end of the module."""
+    admin = psycopg2.connect(pg_server_url)
+    admin.autocommit = True
+    made = []
+
+    def make(prefix: str) -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with admin.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return db.with_database(pg_server_url, name)
+
+    yield make
+    with admin.cursor() as cur:
+        for name in made:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def api(base: str, path: str, token: str | None = None, method: str = "GET", body=None, timeout: float = 15):
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            raw = resp.read()
+            return resp.status, (json.loads(raw) if raw else None)
+    except urllib.error.HTTPError as exc:
+        raw = exc.read()
+        try:
+            return exc.code, json.loads(raw)
+        except ValueError:
+            return exc.code, raw.decode(errors="replace")
+
+
+def wait_for(what: str, check, timeout: float, interval: float = 1.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}; last: {last!r}")
+
+
+@pytest.fixture(scope="module")
+def airflow_run(tmp_path_factory, pg_server_url, scratch_db, s3_server):
+    """Start Airflow, trigger the night through the REST API, wait for the run; stop it all at the end."""
+    import boto3
+
+    from replay.server import ReplaySite
+
+    tmp = tmp_path_factory.mktemp("airflow-e2e")
+    started = time.monotonic()
+    site = ReplaySite().start()
+    bucket = f"wiredesk-e2e-{uuid.uuid4().hex[:8]}"
+    s3 = {"WIREDESK_S3_BUCKET": bucket, "WIREDESK_S3_ENDPOINT": s3_server, "AWS_ACCESS_KEY_ID": "testing-key",
+          "AWS_SECRET_ACCESS_KEY": "testing-secret-0123456789", "AWS_DEFAULT_REGION": "us-east-1"}
+    boto3.client("s3", endpoint_url=s3_server, aws_access_key_id=s3["AWS_ACCESS_KEY_ID"],
+                 aws_secret_access_key=s3["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1").create_bucket(Bucket=bucket)
+    wiredesk_url = scratch_db("wiredesk_e2e")
+    db.migrate(wiredesk_url)
+    metadata_url = scratch_db("airflow_e2e").replace("postgresql://", "postgresql+psycopg2://", 1)
+    port = free_port()
+    env = dict(os.environ, **s3,
+               WIREDESK_HOME=str(tmp / "home"), DATABASE_URL=wiredesk_url,
+               WIREDESK_YONHAP_BASE_URL=site.base_url, WIREDESK_ALLOW_LOOPBACK="1", WIREDESK_THROTTLE="0",
+               WIREDESK_EXTRACT_WORKERS="2",
+               AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=metadata_url,
+               AIRFLOW__CORE__PARALLELISM="4",
+               AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+               # only the run this test triggers: unpausing must not add a scheduled run for "yesterday"
+               AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False",
+               AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
+               AIRFLOW__LOGGING__LOGGING_LEVEL="INFO")
+    env.pop("WIREDESK_ALERT_WEBHOOK", None)
+    env.pop("WIREDESK_ALERT_EMAIL", None)
+    home = tmp / "home" / "airflow"
+    info = {"site": site, "env": env, "home": home, "port": port, "base": f"http://127.0.0.1:{port}",
+            "wiredesk_url": wiredesk_url, "timings": {}}
+    try:
+        proc = subprocess.run([sys.executable, "-m", "pipelines.airflow_local", "start", "--port", str(port),
+                               "--timeout", "150"], cwd=REPO, env=env, capture_output=True, text=True, timeout=170)
+        info["state"] = airflow_local.read_state(home)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        info["timings"]["healthy"] = round(time.monotonic() - started, 1)
+        username, password = re.search(r"username (\S+), password (\S+)", proc.stdout).groups()
+        status, body = api(info["base"], "/auth/token", method="POST",
+                           body={"username": username, "password": password})
+        assert status in (200, 201), body
+        token = info["token"] = body["access_token"]
+
+        base = info["base"]
+        wait_for("the DAG to be parsed", lambda: api(base, f"/api/v2/dags/{DAG_ID}", token)[0] == 200, 90)
+        status, body = api(base, f"/api/v2/dags/{DAG_ID}", token, "PATCH", {"is_paused": False})
+        assert status == 200 and body["is_paused"] is False, body
+        status, body = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns", token, "POST",
+                           {"dag_run_id": "e2e-night-2023-05-10", "logical_date": LOGICAL_DATE,
+                            "note": "triggered by tests/test_airflow_api_e2e.py"})
+        assert status in (200, 201), body
+        run_id = info["run_id"] = body["dag_run_id"]
+        triggered = time.monotonic()
+
+        def finished():
+            state = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}", token)[1]["state"]
+            return state if state in ("success", "failed") else None
+
+        info["state_reached"] = wait_for("the run to finish", finished, RUN_TIMEOUT, interval=2)
+        info["timings"]["run"] = round(time.monotonic() - triggered, 1)
+        yield info
+    finally:
+        stop_airflow(info)
+        site.stop()
+
+
+def stop_airflow(info: dict) -> list:
+    """Stop standalone (pipelines.airflow_local stop); kill whatever survived; return the survivors."""
+    if info.get("stopped") is not None:
+        return info["stopped"]
+    subprocess.run([sys.executable, "-m", "pipelines.airflow_local", "stop", "--timeout", "30"], cwd=REPO,
+                   env=info["env"], capture_output=True, text=True, timeout=90)
+    state = info.get("state")
+    left = airflow_local.group_processes(state["pgid"], state["sid"]) if state else []
+    for proc in left:
+        try:
+            os.kill(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    info["stopped"] = left
+    return left
+
+
+def test_run_succeeds(airflow_run):
+    assert airflow_run["state_reached"] == "success", task_states(airflow_run)
+    assert airflow_run["timings"]["run"] < RUN_TIMEOUT
+
+
+def task_states(run) -> dict:
+    body = api(run["base"], f"/api/v2/dags/{DAG_ID}/dagRuns/{run['run_id']}/taskInstances", run["token"])[1]
+    return {ti["task_id"]: ti["state"] for ti in body["task_instances"]}
+
+
+def test_every_task_succeeded_and_logs_its_counts(airflow_run):
+    assert task_states(airflow_run) == {"crawl": "success", "load": "success", "group": "success",
+                                        "check": "success"}
+    base, token, run_id = airflow_run["base"], airflow_run["token"], airflow_run["run_id"]
+    expected = {"crawl": "crawl of yonhap", "load": "loaded crawl run", "group": "grouped:", "check": "run summary:"}
+    for task_id, phrase in expected.items():
+        status, body = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{task_id}/logs/1", token)
+        assert status == 200, body
+        text = json.dumps(body["content"]) if isinstance(body, dict) else str(body)
+        assert phrase in text, f"{task_id} log lacks {phrase!r}: {text[-2000:]}"
+
+
+def wiredesk_summary(run) -> dict:
+    with psycopg2.connect(run["wiredesk_url"]) as conn, conn.cursor() as cur:
+        cur.execute("SELECT run_id, status, summary FROM crawl_runs")
+        rows = cur.fetchall()
+    assert len(rows) == 1, rows
+    run_id, status, summary = rows[0]
+    assert run_id == run["run_id"] and status == "ok"
+    return summary
+
+
+def test_summary_in_wiredesk_and_on_the_asset_event(airflow_run):
+    summary = wiredesk_summary(airflow_run)
+    assert summary["stories"] > 0 and summary["stories_new"] == summary["stories"]
+    assert summary["pages_fetched"] > 0 and summary["problems"] == []
+    base, token, run_id = airflow_run["base"], airflow_run["token"], airflow_run["run_id"]
+    query = urllib.parse.urlencode({"source_dag_id": DAG_ID, "source_run_id": run_id})
+    status, body = api(base, f"/api/v2/assets/events?{query}", token)
+    assert status == 200, body
+    (event,) = body["asset_events"]
+    assert event["uri"] == "wiredesk://yonhap/stories" and event["source_task_id"] == "check"
+    extra = event["extra"]
+    assert extra["night"] == "2023-05-10"
+    for key in ("stories_new", "stories_revised", "stories_unchanged", "pages_fetched", "pages_failed_fetch",
+                "pages_failed_extract", "failures_by_reason"):
+        assert extra[key] == summary[key], key
+    status, body = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}", token)
+    assert body["note"] == "triggered by tests/test_airflow_api_e2e.py"  # a note set at trigger time is kept
+
+
+def serve_cookie_page(token: str, target: str) -> tuple[ThreadingHTTPServer, str]:
+    """A page on another port of 127.0.0.1 that stores the token as the UI's `_token` cookie (cookies are
+    per host, not per port) and goes on to the Airflow UI: the UI's own login form does the same."""
+    page = (f"<script>document.cookie = '_token={token}; path=/';"
+            f"location.replace({json.dumps(target)});</script>").encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_grid_view_screenshot(airflow_run, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: no screenshot of the grid view")
+    target = f"{airflow_run['base']}/dags/{DAG_ID}/runs/{airflow_run['run_id']}"
+    server, start_url = serve_cookie_page(airflow_run["token"], target)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "yonhap_nightly_grid.png"
+    shot.unlink(missing_ok=True)
+    try:
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1600,1000",
+                        "--virtual-time-budget=20000", f"--screenshot={shot}", start_url],
+                       capture_output=True, timeout=90)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_stop_leaves_no_process(airflow_run):
+    left = stop_airflow(airflow_run)
+    assert not left, [f"{p.pid} {p.cmd}" for p in left]
+    assert not (airflow_run["home"] / airflow_local.PID_FILE_NAME).exists()
