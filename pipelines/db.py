@@ -45,17 +45,51 @@ def database_url() -> str:
     return url
 
 
+class DatabaseUnavailable(psycopg2.OperationalError):
+    """PostgreSQL could not be reached or dropped the connection. The one-line message names the
+    server and database, never a password: it ends up in Airflow's task log and alerts."""
+
+
+def describe(url: str) -> str:
+    """'PostgreSQL <db> at <host>:<port>' for messages; built from the parsed URL, so no password."""
+    from psycopg2.extensions import parse_dsn
+
+    try:
+        parts = parse_dsn(url)
+    except psycopg2.ProgrammingError:
+        return "PostgreSQL (unparseable DATABASE_URL)"
+    return f"PostgreSQL {parts.get('dbname', '?')} at {parts.get('host', 'localhost')}:{parts.get('port', '5432')}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def connect(url: str | None = None):
-    return psycopg2.connect(url or database_url(), application_name="wiredesk")
+    url = url or database_url()
+    try:
+        # A bounded connect: an unreachable host fails the task (which Airflow retries) instead of hanging it.
+        return psycopg2.connect(url, application_name="wiredesk", connect_timeout=10)
+    except psycopg2.OperationalError as exc:
+        raise DatabaseUnavailable(f"cannot connect to {describe(url)}: {_first_line(exc)}") from None
 
 
 @contextlib.contextmanager
 def transaction(url: str | None = None):
     """One connection, one transaction: committed on success, rolled back on any error."""
+    url = url or database_url()
     conn = connect(url)
     try:
         with conn:
             yield conn
+    except psycopg2.Error as exc:
+        if not conn.closed:
+            raise
+        # The server went away mid-transaction (nothing of it was committed). psycopg2 then reports
+        # the failed rollback ("connection already closed"); say what happened instead.
+        lost = exc.__context__ if isinstance(exc, psycopg2.InterfaceError) and exc.__context__ else exc
+        raise DatabaseUnavailable(f"lost the connection to {describe(url)} mid-transaction (rolled back): "
+                                  f"{_first_line(lost)}") from None
     finally:
         conn.close()
 
