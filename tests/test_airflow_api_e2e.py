@@ -238,6 +238,49 @@ def test_summary_in_wiredesk_and_on_the_asset_event(airflow_run):
     assert body["note"] == "triggered by tests/test_airflow_api_e2e.py"  # a note set at trigger time is kept
 
 
+BACKFILL = ["backfill", "create", "--dag-id", DAG_ID, "--from-date", "2023-05-09T00:00:00+09:00",
+            "--to-date", "2023-05-10T23:59:59+09:00"]  # the KST nights 2023-05-09 and 2023-05-10
+
+
+def test_backfill_covers_the_nights_and_reruns_change_nothing(airflow_run):
+    """Airflow's own backfill (the scheduler runs it): night 05-09 is new, night 05-10 was loaded by the
+    triggered run and its rerun adds nothing; the same backfill again creates no runs."""
+    env = dict(airflow_run["env"], AIRFLOW_HOME=str(airflow_run["home"]))
+    base, token = airflow_run["base"], airflow_run["token"]
+    started = time.monotonic()
+    proc = subprocess.run([str(Path(sys.executable).with_name("airflow")), *BACKFILL], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    def backfill_runs():
+        body = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns?run_type=backfill", token)[1]
+        return body["dag_runs"]
+
+    def done():
+        runs = backfill_runs()
+        return runs if len(runs) == 2 and all(r["state"] in ("success", "failed") for r in runs) else None
+
+    runs = wait_for("the backfill runs to finish", done, RUN_TIMEOUT, interval=2)
+    airflow_run["timings"]["backfill"] = round(time.monotonic() - started, 1)
+    assert sorted(r["state"] for r in runs) == ["success", "success"], runs
+    with psycopg2.connect(airflow_run["wiredesk_url"]) as conn, conn.cursor() as cur:
+        cur.execute("""SELECT (interval_start AT TIME ZONE 'Asia/Seoul')::date::text, run_id, status, revisions_new,
+                              stories_new FROM crawl_runs ORDER BY crawl_run_id""")
+        crawled = cur.fetchall()
+    backfilled = {night: (status, revisions, stories) for night, run_id, status, revisions, stories in crawled
+                  if run_id.startswith("backfill__")}
+    assert set(backfilled) == {"2023-05-09", "2023-05-10"}
+    assert backfilled["2023-05-10"] == ("ok", 0, 0)  # already loaded by the triggered run: nothing new
+    assert backfilled["2023-05-09"][0] == "ok" and backfilled["2023-05-09"][1] > 0
+
+    again = subprocess.run([str(Path(sys.executable).with_name("airflow")), *BACKFILL], env=env,
+                           capture_output=True, text=True, timeout=120)
+    airflow_run["timings"]["backfill_again"] = {"exit": again.returncode,
+                                                "said": (again.stdout + again.stderr).strip().splitlines()[-1:]}
+    time.sleep(3)
+    assert len(backfill_runs()) == 2, again.stdout[-2000:] + again.stderr[-2000:]
+
+
 def serve_cookie_page(token: str, target: str) -> tuple[ThreadingHTTPServer, str]:
     """A page on another port of 127.0.0.1 that stores the token as the UI's `_token` cookie (cookies are
     per host, not per port) and goes on to the Airflow UI: the UI's own login form does the same."""
@@ -282,5 +325,7 @@ def test_grid_view_screenshot(airflow_run, tmp_path):
 
 def test_stop_leaves_no_process(airflow_run):
     left = stop_airflow(airflow_run)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "airflow_api_e2e_timings.json").write_text(json.dumps(airflow_run["timings"], indent=2) + "\n")
     assert not left, [f"{p.pid} {p.cmd}" for p in left]
     assert not (airflow_run["home"] / airflow_local.PID_FILE_NAME).exists()
