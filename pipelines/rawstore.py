@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,10 @@ from pathlib import Path
 from pipelines import config
 
 SAFE_PART = re.compile(r"[^A-Za-z0-9._-]")
+# After this many consecutive connection failures an S3 store stops trying for a while: a crawl
+# archives pages one by one, and each attempt on a dead endpoint costs seconds of boto retries.
+UNREACHABLE_AFTER = 3
+UNREACHABLE_COOLDOWN_SECONDS = 30.0
 
 
 class RawStoreError(RuntimeError):
@@ -69,6 +74,9 @@ class RawStore:
     def exists(self, key: str) -> bool:
         return self._exists(key)
 
+    def check(self) -> None:
+        """Raise RawStoreError unless the store can be reached (before a crawl fetches pages it cannot keep)."""
+
 
 class LocalRawStore(RawStore):
     """A folder with the same key layout; metadata beside each object as <key>.meta.json."""
@@ -79,6 +87,10 @@ class LocalRawStore(RawStore):
 
     def describe(self) -> str:
         return f"local folder {self.root}"
+
+    def check(self) -> None:
+        if not os.access(self.root, os.W_OK):
+            raise RawStoreError(f"raw store {self.describe()} is not writable")
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -118,6 +130,8 @@ class S3RawStore(RawStore):
 
         self.bucket = settings.bucket
         self.endpoint = settings.endpoint_url
+        self._connection_failures = 0  # consecutive; reset by any answer from the server
+        self._down_until = 0.0  # monotonic time before which calls fail without trying
         self.client = boto3.client(
             "s3",
             endpoint_url=settings.endpoint_url,
@@ -140,12 +154,21 @@ class S3RawStore(RawStore):
     def _call(self, what: str, func, **kwargs):
         from botocore.exceptions import BotoCoreError, ClientError
 
+        if time.monotonic() < self._down_until:
+            raise RawStoreError(f"raw store {self.describe()} unreachable during {what}: {self._connection_failures} "
+                                f"consecutive connection failures, not trying again for a while")
         try:
-            return func(Bucket=self.bucket, **kwargs)
+            result = func(Bucket=self.bucket, **kwargs)
         except ClientError:
+            self._connection_failures = 0  # the server answered
             raise
         except BotoCoreError as exc:  # connection refused, timeouts: say where, never with credentials
+            self._connection_failures += 1
+            if self._connection_failures >= UNREACHABLE_AFTER:
+                self._down_until = time.monotonic() + UNREACHABLE_COOLDOWN_SECONDS
             raise RawStoreError(f"raw store {self.describe()} unreachable during {what}: {type(exc).__name__}") from None
+        self._connection_failures = 0
+        return result
 
     def _exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
@@ -183,6 +206,15 @@ class S3RawStore(RawStore):
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
             found.extend(obj["Key"] for obj in page.get("Contents", []))
         return sorted(found)
+
+    def check(self) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call("head_bucket", self.client.head_bucket)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            raise RawStoreError(f"raw store {self.describe()} refused head_bucket: {code}") from None
 
     def ensure_bucket(self) -> None:
         from botocore.exceptions import ClientError
