@@ -4,6 +4,12 @@ Scrapy runs in its own process (Twisted's reactor cannot restart inside a long-l
 Airflow worker). The spider archives raw pages itself; this module then records the
 manifest (references, never page bodies) in raw_pages, crawl_run_pages and
 fetch_failures, in one transaction.
+
+A page that was fetched but could not be archived is recorded (fetch_failures, stage
+'archive') and then fails the crawl: the raw store is the one place pages are kept, so a
+night with pages missing from it is not done, and Airflow's retry of the task fetches them
+again. Pages fetched and archived before the failure stay recorded; keys name the bytes,
+so the retry adds nothing twice.
 """
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from pathlib import Path
 from psycopg2.extras import execute_values
 
 from pipelines import config, db
+from pipelines.rawstore import RawStoreError, open_store
 
 log = logging.getLogger(__name__)
 CRAWL_TIMEOUT_SECONDS = int(os.environ.get("WIREDESK_CRAWL_TIMEOUT", "3600"))
@@ -123,16 +130,45 @@ def _unique_failures(failures: list[dict], interval_start: datetime, crawl_run_i
              crawl_run_id) for f in by_key.values()]
 
 
+def check_raw_store() -> None:
+    """Fail before fetching anything when the raw store cannot be reached: nothing fetched could be kept."""
+    try:
+        open_store().check()
+    except RawStoreError as exc:
+        raise CrawlError(f"not crawling: {exc}") from None
+
+
+def archive_failure_message(archive_failures: list[dict], pages: int) -> str:
+    """One line naming the raw store (from the first reason) and how many pages it did not take."""
+    first = archive_failures[0]["reason"].removeprefix("archive_error: ")
+    return (f"{len(archive_failures)} of {len(archive_failures) + pages} fetched pages could not be archived "
+            f"(recorded in fetch_failures, stage 'archive'; retry the task): {first}")
+
+
+def mark_failed(conn, crawl_run_id: int, reason: str) -> None:
+    with conn.cursor() as cur:
+        cur.execute("""UPDATE crawl_runs SET status = 'failed', finished_at = now(),
+                              summary = summary || jsonb_build_object('problems', jsonb_build_array(%s::text))
+                       WHERE crawl_run_id = %s""", (reason, crawl_run_id))
+
+
 def crawl_night(*, run_id: str, source: str, start: datetime, end: datetime, base_url: str | None = None) -> CrawlResult:
     db.migrate()
+    check_raw_store()
     with db.transaction() as conn:
         crawl_run_id = start_crawl_run(conn, run_id=run_id, source=source, start=start, end=end)
     with tempfile.TemporaryDirectory(prefix="wiredesk-crawl-") as work:
         manifest = Path(work) / "manifest.jsonl"
         run_spider(source, start, end, manifest, base_url)
         pages, failures = read_manifest(manifest)
+    archive_failures = [f for f in failures if f["stage"] == "archive"]
+    problem = archive_failure_message(archive_failures, len(pages)) if archive_failures else None
     with db.transaction() as conn:
         record_manifest(conn, crawl_run_id, start, pages, failures)
+        if problem:
+            mark_failed(conn, crawl_run_id, problem)
+    if problem:
+        raise CrawlError(problem)
     result = CrawlResult(crawl_run_id, len(pages), sum(p["archived_new"] for p in pages), len(failures))
     log.info("crawl of %s [%s, %s): %s", source, start, end, result)
     return result
