@@ -114,6 +114,10 @@ def write_batch(conn, interval_start, crawl_run_id, pages_by_key: dict, results:
 
 
 def load_crawl_run(crawl_run_id: int) -> LoadResult:
+    global _worker_store
+    # A store opened by an earlier load in this process may point at other settings (a long-lived
+    # worker, the tests); each run opens its own, in this process or in the forked workers.
+    _worker_store = None
     with db.transaction() as conn, conn.cursor() as cur:
         cur.execute("SELECT interval_start FROM crawl_runs WHERE crawl_run_id = %s", (crawl_run_id,))
         (interval_start,) = cur.fetchone()
