@@ -273,6 +273,11 @@ def test_backfill_covers_the_nights_and_reruns_change_nothing(airflow_run):
     assert backfilled["2023-05-10"] == ("ok", 0, 0)  # already loaded by the triggered run: nothing new
     assert backfilled["2023-05-09"][0] == "ok" and backfilled["2023-05-09"][1] > 0
 
+    def backfill_completed():
+        body = api(base, f"/api/v2/backfills?dag_id={DAG_ID}", token)[1]
+        return all(b.get("completed_at") for b in body["backfills"]) and body["backfills"]
+
+    wait_for("the scheduler to mark the backfill completed", backfill_completed, 60, interval=2)
     again = subprocess.run([str(Path(sys.executable).with_name("airflow")), *BACKFILL], env=env,
                            capture_output=True, text=True, timeout=120)
     airflow_run["timings"]["backfill_again"] = {"exit": again.returncode,
