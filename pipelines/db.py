@@ -107,10 +107,12 @@ def migrate(url: str | None = None) -> list[str]:
     applied_now = []
     with transaction(url) as conn, conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.migrate'))")
-        cur.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " filename text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-        )
+        # Checked first: even CREATE ... IF NOT EXISTS needs CREATE on the schema, which the
+        # pipeline role (it owns nothing) lacks, and every crawl calls migrate().
+        cur.execute("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            cur.execute("CREATE TABLE schema_migrations ("
+                        " filename text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
         cur.execute("SELECT filename FROM schema_migrations")
         done = {row[0] for row in cur.fetchall()}
         for path in migration_files():
