@@ -178,7 +178,7 @@ class YonhapSpider(scrapy.Spider):
         elif isinstance(error, DownloadCancelledError) and self.over_maxsize(request):
             reason = f"too_large: body cancelled after {request.meta['wiredesk_bytes']} bytes (over max size)"
         else:
-            reason = f"{type(error).__name__}: {error}"[:500]
+            reason = f"{type(error).__name__}: {error}".rstrip(": ")[:500]  # some errors carry no message
         if "maxsize" in reason.lower() or "max size" in reason.lower():
             reason = f"too_large: {reason}"
         yield FetchFailure(source=self.source, night=self.night, url=request.url, stage="fetch",
