@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def pg_server_url(tmp_path_factory) -> str:
     """The maintenance URL of a running PostgreSQL server (see db.available_server_url)."""
     from pipelines import db
 
-    return db.available_server_url(tmp_path_factory.mktemp("pg") / "data")
+    # Its own mkdtemp folder, not pytest's tmp tree: pytest resets that tree to mode 0700, and the
+    # embedded server runs as another user when the tests run as root.
+    return db.available_server_url(Path(tempfile.mkdtemp(prefix="wiredesk-pg-")) / "data")
 
 
 @pytest.fixture
