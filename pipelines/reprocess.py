@@ -31,7 +31,6 @@ from datetime import date
 from psycopg2.extras import Json, RealDictCursor, execute_values
 
 from pipelines import db, load, stories
-from pipelines.grouping import assign_stories
 
 log = logging.getLogger(__name__)
 
@@ -104,17 +103,9 @@ def _common_columns(cur) -> list[str]:
 
 def regroup(conn, cur, touched_story_ids: set[str]) -> set[str]:
     """Group every revision without a story and refresh those stories and `touched_story_ids`, in the
-    caller's transaction (the steps of stories.group_new_revisions, which opens its own)."""
-    cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.group'))")  # one grouper at a time
-    revisions = stories.ungrouped_revisions(cur)
-    assignment = assign_stories(conn, revisions)
+    caller's transaction (the reprocess moves rows and regroups them atomically)."""
+    assignment, _ = stories.assign_ungrouped(conn, cur)
     story_ids = set(assignment.values())
-    if story_ids:
-        execute_values(cur, "INSERT INTO stories (story_id, source) VALUES %s ON CONFLICT DO NOTHING",
-                       [(story_id, SOURCE) for story_id in sorted(story_ids)])
-        execute_values(cur, """UPDATE story_revisions r SET story_id = v.story_id
-                               FROM (VALUES %s) AS v(revision_id, story_id) WHERE r.revision_id = v.revision_id""",
-                       [(int(key), story_id) for key, story_id in assignment.items()])
     affected = sorted(story_ids | touched_story_ids)
     if affected:
         stories.refresh_stories(cur, affected)

@@ -77,22 +77,32 @@ def refresh_stories(cur, story_ids: list[str]) -> None:
                 (story_ids,))
 
 
+def assign_ungrouped(conn, cur) -> tuple[dict[str, str], set[str]]:
+    """In the caller's transaction: give every revision without a story its story.
+
+    Returns the assignment {revision id: story id} and the story ids that existed before.
+    """
+    cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.group'))")  # one grouper at a time
+    assignment = assign_stories(conn, ungrouped_revisions(cur))
+    story_ids = sorted(set(assignment.values()))
+    cur.execute("SELECT story_id FROM stories WHERE story_id = ANY(%s)", (story_ids,))
+    existing = {row[0] for row in cur.fetchall()}
+    if story_ids:
+        execute_values(cur, "INSERT INTO stories (story_id, source) VALUES %s ON CONFLICT DO NOTHING",
+                       [(story_id, "yonhap") for story_id in story_ids if story_id not in existing])
+        execute_values(cur, """UPDATE story_revisions r SET story_id = v.story_id
+                               FROM (VALUES %s) AS v(revision_id, story_id) WHERE r.revision_id = v.revision_id""",
+                       [(int(key), story_id) for key, story_id in assignment.items()])
+    return assignment, existing
+
+
 def group_new_revisions(crawl_run_id: int | None = None) -> GroupResult:
     """Give every revision without a story its story, and refresh the stories they touch."""
     result = GroupResult()
     with db.transaction() as conn, conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.group'))")  # one grouper at a time
-        revisions = ungrouped_revisions(cur)
-        assignment = assign_stories(conn, revisions)
+        assignment, existing = assign_ungrouped(conn, cur)
         story_ids = sorted(set(assignment.values()))
-        cur.execute("SELECT story_id FROM stories WHERE story_id = ANY(%s)", (story_ids,))
-        existing = {row[0] for row in cur.fetchall()}
         if story_ids:
-            execute_values(cur, "INSERT INTO stories (story_id, source) VALUES %s ON CONFLICT DO NOTHING",
-                           [(story_id, "yonhap") for story_id in story_ids if story_id not in existing])
-            execute_values(cur, """UPDATE story_revisions r SET story_id = v.story_id
-                                   FROM (VALUES %s) AS v(revision_id, story_id) WHERE r.revision_id = v.revision_id""",
-                           [(int(key), story_id) for key, story_id in assignment.items()])
             refresh_stories(cur, story_ids)
         result.revisions_grouped = len(assignment)
         result.stories_new = len(set(story_ids) - existing)
