@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 MAX_GAP_HOURS = 36.0  # content-only links need publication times closer than this (when known)
 RECAST_GAP_HOURS = 20.0  # a recast lead with kept body: within this gap (a follow-up next day is ~24 h)
 LEAD_GAP_HOURS = 18.0
+FLASH_GAP_HOURS = 3.0
 LINEAGE_VETO_HOURS = 72.0  # same id lineage but unrelated text this far apart: a reused serial
 
 
@@ -104,6 +105,11 @@ def compare(a: Features, b: Features) -> tuple[bool, str]:
     if ev.lead >= 0.6 and (ev.headline >= 0.3 or ev.body_containment >= 0.3) and gap is not None \
             and gap <= LEAD_GAP_HOURS:
         return True, f"same lead ({facts})"
+    # An (URGENT) flash filed under its own serial: one paragraph, soon followed by the full story,
+    # which rewrites the flash's sentence but keeps its headline's gist.
+    flash = min(len(a.para_sizes), len(b.para_sizes)) == 1
+    if flash and gap is not None and gap <= FLASH_GAP_HOURS and ev.headline >= 0.6 and ev.body_containment >= 0.3:
+        return True, f"flash and its full story ({facts})"
     return False, f"different ({facts})"
 
 
