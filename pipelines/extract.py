@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import gzip
+import itertools
 import json
 import re
 import sys
+import zlib
 from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from pipelines.publishers import ExtractionError, canonical_href, meta_map
+from pipelines import validate
+from pipelines.rawstore import gunzip_capped, read_chunks
 from pipelines.publishers import generic, yonhap
 
 __all__ = ["ExtractionError", "extract", "decode_html"]
 
 MAX_BYTES = 8 * 1024 * 1024  # article pages are < 500 KB; anything this big is not one
 _SNIFF = 4096
+_FEW_BAD_CHARACTERS = 3
+_DETECT_BYTES = 512 * 1024  # detection on the first half megabyte: enough, and bounded in time
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE)
 _TAG = re.compile(r"<(?:[A-Za-z!/?])")
 # Control characters that never occur in text; many of them mean binary data.
@@ -60,7 +65,7 @@ def decode_html(data: bytes | str) -> str:
         except (LookupError, UnicodeDecodeError):
             encoding = None
         if encoding and encoding not in ("utf-16-le", "utf-16-be", "utf-16", "utf-32"):
-            return data.decode(encoding, "replace")  # a declared UTF-16 page is a lie: it had no NULs
+            return decode_declared(data, encoding)  # a declared UTF-16 page is a lie: it had no NULs
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -71,6 +76,38 @@ def decode_html(data: bytes | str) -> str:
     if sample and sample.count("\ufffd") / len(sample) > 0.10:
         raise ExtractionError("decode_error: not UTF-8 and no charset declared")
     return text
+
+
+def decode_declared(data: bytes, declared: str) -> str:
+    """Bytes in their declared charset; when they are not valid in it (EUC-KR served as UTF-8),
+    the charset charset_normalizer detects; decode_error when neither reads them."""
+    try:
+        return data.decode(declared)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(declared, "replace")
+    # A character or two cut at a buffer edge is a damaged page in its charset, not another charset.
+    if text.count("\ufffd") <= _FEW_BAD_CHARACTERS:
+        return text
+    detected = detect_charset(data)
+    if detected is not None:
+        return detected
+    raise ExtractionError(f"decode_error: not valid {declared} as declared, and no charset detected")
+
+
+def detect_charset(data: bytes) -> str | None:
+    """Text by charset detection (charset_normalizer), or None when no charset decodes the bytes cleanly."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:_DETECT_BYTES]).best()
+    if best is None:
+        return None
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    letters = sum(ch.isprintable() or ch.isspace() for ch in text[:_SNIFF * 4])
+    return text if letters >= 0.95 * len(text[:_SNIFF * 4]) else None
 
 
 def _reject_binary(sample: bytes) -> None:
@@ -112,7 +149,7 @@ def extract(html: bytes | str, url: str | None = None) -> dict:
     """One record for one page, or ExtractionError (never another exception for bad input)."""
     try:
         tree = parse_tree(decode_html(html))
-        return pick_parser(tree, url).parse()
+        return validate.check_record(pick_parser(tree, url).parse(), url)
     except ExtractionError:
         raise
     except RecursionError as exc:
@@ -125,10 +162,23 @@ def extract(html: bytes | str, url: str | None = None) -> dict:
         raise ExtractionError(f"parse_error: {type(exc).__name__}: {str(exc)[:80]}") from exc
 
 
-def read_page(path: Path) -> bytes:
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":  # .html.gz as the raw archive stores it
-        data = gzip.decompress(data)
+def read_page(path: Path, cap: int = MAX_BYTES) -> bytes:
+    """The page bytes of a saved .html or .html.gz, read and decompressed in chunks: a gzip bomb
+    or an endless file (/dev/zero) stops at `cap` bytes with ExtractionError("too_large: ...")
+    instead of filling memory. A truncated gzip file is a decode_error."""
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+        if head == b"\x1f\x8b":  # .html.gz as the raw archive stores it
+            compressed = itertools.chain([head], read_chunks(handle))
+            try:
+                return gunzip_capped(compressed, cap)
+            except (ValueError, zlib.error) as exc:
+                code = "too_large" if str(exc).startswith("too_large") else "decode_error"
+                detail = str(exc).split(": ", 1)[-1] if code == "too_large" else f"broken gzip data: {exc}"
+                raise ExtractionError(f"{code}: {detail}") from None
+        data = head + handle.read(cap - len(head) + 1)
+    if len(data) > cap:
+        raise ExtractionError(f"too_large: more than {cap} bytes")
     return data
 
 
@@ -139,8 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         data = read_page(args.page)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except OSError as exc:
         print(f"error: cannot read {args.page}: {exc}", file=sys.stderr)
+        return 2
+    except ExtractionError as exc:
+        print(f"error: {args.page}: {exc.reason}", file=sys.stderr)
         return 2
     try:
         record = extract(data, url=args.url)

@@ -19,7 +19,7 @@ from psycopg2.extras import Json, execute_values
 
 from pipelines import db
 from pipelines.extract import ExtractionError, extract
-from pipelines.rawstore import open_store
+from pipelines.rawstore import RawPageUnreadable, open_store
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -58,6 +58,8 @@ def extract_archived(raw_key: str, url: str) -> tuple[str, dict | None, str | No
         return raw_key, extract(html, url=url), None
     except ExtractionError as exc:
         return raw_key, None, str(exc)
+    except RawPageUnreadable as exc:  # this page only (missing, truncated): recorded, the next crawl re-fetches it
+        return raw_key, None, f"raw_unreadable: {exc}"
 
 
 def extraction_workers() -> int:

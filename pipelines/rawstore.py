@@ -7,6 +7,7 @@ storing the same page again is a no-op and an overwrite could only write identic
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -14,6 +15,7 @@ import os
 import re
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,6 +31,39 @@ UNREACHABLE_COOLDOWN_SECONDS = 30.0
 
 class RawStoreError(RuntimeError):
     """The raw store could not be reached or refused a write; the message names no credentials."""
+
+
+class RawPageUnreadable(RawStoreError):
+    """An archived object is missing, truncated or not gzip: the page must be fetched again."""
+
+
+# A raw page is at most this big once decompressed (pages are < 500 KB; the spider caps at 10 MB).
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+def gunzip_capped(chunks, cap: int = MAX_PAGE_BYTES) -> bytes:
+    """Decompress gzip data given as an iterable of byte chunks, never holding more than `cap`
+    bytes of output: a bomb fails at the cap instead of at the machine's memory. Raises ValueError
+    ("too_large: ..." or "truncated: ...") for what cannot be a page."""
+    inflater = zlib.decompressobj(wbits=31)
+    out = bytearray()
+    for chunk in chunks:
+        while chunk:
+            out += inflater.decompress(chunk, cap + 1 - len(out))
+            if len(out) > cap:
+                raise ValueError(f"too_large: more than {cap} bytes once decompressed")
+            chunk = inflater.unconsumed_tail
+        if inflater.eof:
+            break
+    if not inflater.eof:
+        raise ValueError("truncated: the gzip stream ends early")
+    return bytes(out)
+
+
+def read_chunks(handle, size: int = _CHUNK):
+    while chunk := handle.read(size):
+        yield chunk
 
 
 @dataclass(frozen=True)
@@ -61,15 +96,38 @@ class RawStore:
                  fetched_at: str, status: int, content_type: str | None) -> StoredPage:
         sha = hashlib.sha256(body).hexdigest()
         key = page_key(source, night, article_id, sha)
-        if self._exists(key):
-            return StoredPage(key, sha, len(body), created=False)
         # mtime=0 keeps the gzip bytes a pure function of the page bytes.
         compressed = gzip.compress(body, compresslevel=6, mtime=0)
-        self._put(key, compressed, _metadata(url, fetched_at, status, content_type))
+        stored = self._stored_state(key, compressed, sha)
+        if stored == "intact":
+            return StoredPage(key, sha, len(body), created=False)
+        # A damaged object (truncated, emptied) under the key is replaced: the fetch that just
+        # happened is the repair, and the key still names exactly these bytes.
+        self._put(key, compressed, _metadata(url, fetched_at, status, content_type), replace=stored == "damaged")
         return StoredPage(key, sha, len(body), created=True)
 
+    def _stored_state(self, key: str, compressed: bytes, sha: str) -> str:
+        """'missing', 'intact' (the object holds the page whose sha256 the key names) or 'damaged'."""
+        stored = self._get_if_exists(key, compressed)
+        if stored is None:
+            return "missing"
+        if stored == compressed:
+            return "intact"
+        try:
+            return "intact" if hashlib.sha256(gunzip_capped([stored])).hexdigest() == sha else "damaged"
+        except (ValueError, zlib.error):
+            return "damaged"
+
     def get_page(self, key: str) -> bytes:
-        return gzip.decompress(self.get_compressed(key))
+        """The page bytes, or RawPageUnreadable naming the key (missing, truncated, not gzip, a bomb)."""
+        try:
+            return gunzip_capped([self.get_compressed(key)])
+        except RawPageUnreadable:
+            raise
+        except (OSError, ValueError, zlib.error, EOFError) as exc:
+            detail = ("missing" if isinstance(exc, FileNotFoundError)
+                      else getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
+            raise RawPageUnreadable(f"raw object {key} in {self.describe()} is unreadable: {detail}") from None
 
     def exists(self, key: str) -> bool:
         return self._exists(key)
@@ -101,16 +159,37 @@ class LocalRawStore(RawStore):
     def _exists(self, key: str) -> bool:
         return self._path(key).exists()
 
-    def _put(self, key: str, data: bytes, metadata: dict[str, str]) -> None:
+    def _get_if_exists(self, key: str, expected: bytes) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise RawStoreError(f"raw store {self.describe()} cannot read {key}: {exc.strerror or exc}") from None
+
+    def _put(self, key: str, data: bytes, metadata: dict[str, str], replace: bool = False) -> None:
+        """Both files written to temporary names first, then renamed: a full disk, a read-only
+        folder or a crash never leaves a half-written object (nor a temporary file behind)."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write to a temporary file and rename: a crash never leaves a half-written object.
-        for target, payload in ((path.with_name(path.name + ".meta.json"), json.dumps(metadata).encode()),
-                                (path, data)):
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            os.replace(tmp, target)
+        written: list[tuple[str, Path]] = []
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for target, payload in ((path.with_name(path.name + ".meta.json"), json.dumps(metadata).encode()),
+                                    (path, data)):
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                written.append((tmp, target))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                    handle.flush()
+                    os.fsync(handle.fileno())  # ENOSPC may only show here, on a filesystem that delays it
+            for tmp, target in written:
+                os.replace(tmp, target)
+        except OSError as exc:
+            for tmp, _ in written:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise RawStoreError(f"raw store {self.describe()} refused a write of {key}: "
+                                f"[Errno {exc.errno}] {exc.strerror or exc}") from None
 
     def get_compressed(self, key: str) -> bytes:
         return self._path(key).read_bytes()
@@ -181,13 +260,34 @@ class S3RawStore(RawStore):
                 return False
             raise RawStoreError(f"raw store {self.describe()} refused head_object: {exc.response.get('Error', {}).get('Code')}") from None
 
-    def _put(self, key: str, data: bytes, metadata: dict[str, str]) -> None:
+    def _get_if_exists(self, key: str, expected: bytes) -> bytes | None:
+        """The stored object, or None. A HEAD whose ETag is the MD5 of the expected bytes answers
+        without downloading them (single-part uploads: the ETag is the body's MD5)."""
         from botocore.exceptions import ClientError
 
         try:
-            # IfNoneMatch: write-once where the server supports it; the key names the bytes anyway.
+            head = self._call("head_object", self.client.head_object, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise RawStoreError(f"raw store {self.describe()} refused head_object: "
+                                f"{exc.response.get('Error', {}).get('Code')}") from None
+        if head.get("ETag", "").strip('"') == hashlib.md5(expected, usedforsecurity=False).hexdigest():
+            return expected
+        try:
+            return self.get_compressed(key)
+        except RawPageUnreadable:
+            return None
+
+    def _put(self, key: str, data: bytes, metadata: dict[str, str], replace: bool = False) -> None:
+        from botocore.exceptions import ClientError
+
+        # IfNoneMatch: write-once where the server supports it (the key names the bytes anyway);
+        # not when replacing a damaged object under the same key.
+        condition = {} if replace else {"IfNoneMatch": "*"}
+        try:
             self._call("put_object", self.client.put_object, Key=key, Body=data, Metadata=metadata,
-                        ContentType="application/gzip", IfNoneMatch="*")
+                        ContentType="application/gzip", **condition)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code")
             if code in ("PreconditionFailed", "412"):
@@ -195,7 +295,17 @@ class S3RawStore(RawStore):
             raise RawStoreError(f"raw store {self.describe()} refused put_object: {code}") from None
 
     def get_compressed(self, key: str) -> bytes:
-        return self._call("get_object", self.client.get_object, Key=key)["Body"].read()
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return self._call("get_object", self.client.get_object, Key=key)["Body"].read()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in ("404", "NoSuchKey", "NotFound"):
+                raise RawPageUnreadable(f"raw object {key} in {self.describe()} is unreadable: missing") from None
+            raise RawStoreError(f"raw store {self.describe()} refused get_object: {code}") from None
+        except BotoCoreError as exc:  # the body stream broke off mid-read
+            raise RawStoreError(f"raw store {self.describe()} failed reading {key}: {type(exc).__name__}") from None
 
     def head(self, key: str) -> dict[str, str]:
         return self._call("head_object", self.client.head_object, Key=key)["Metadata"]

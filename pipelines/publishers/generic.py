@@ -9,6 +9,7 @@ import re
 
 import trafilatura
 
+from pipelines.validate import plausible_time
 from pipelines.labels import parse_dateline, revision_no, split_wire_headline
 from pipelines.publishers import (
     ExtractionError,
@@ -111,7 +112,9 @@ class GenericParser:
         if exact:
             return exact
         date = self._doc("date")  # trafilatura/htmldate give a day only: keep it a date
-        return date if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+        if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) and plausible_time(date):
+            return date
+        return None
 
     def updated_at(self) -> str | None:
         return self._first_time(_MODIFIED_KEYS, "dateModified")
@@ -164,5 +167,13 @@ def strip_site_suffix(title: str, sites: set[str], section: str | None = None) -
 
 def _iso_or_none(value: str | None) -> str | None:
     """Times without a zone are taken as UTC: most CMSs store and print UTC when they
-    omit the offset, and a record time must carry one."""
-    return iso_time(value, dt.timezone.utc)
+    omit the offset, and a record time must carry one. A day without a time stays a day
+    ("2023-05-10"): midnight would be an invented time. Placeholders (0001-01-01, 1970-01-01,
+    a year 9999) are no time at all, so the next source of a time is tried."""
+    value = (value or "").strip()
+    day = _DAY_ONLY.fullmatch(value)
+    found = day.group(1) if day else iso_time(value, dt.timezone.utc)
+    return found if found and plausible_time(found) else None
+
+
+_DAY_ONLY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T00:00(?::00(?:\.0+)?)?)?")  # a day, or a naive midnight

@@ -5,11 +5,13 @@ body when the rules find no paragraphs (a page variant we have not seen yet).
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from functools import cached_property
 
 import trafilatura
+from lxml import html as lxml_html
 
 from pipelines.labels import parse_attn, parse_dateline, revision_no, split_headline
 from pipelines.publishers import (
@@ -185,8 +187,14 @@ class YonhapParserV2023:
         return self._trafilatura_paragraphs()
 
     def _trafilatura_paragraphs(self) -> list[str]:
+        """trafilatura on the article element alone: on the whole page it finds the share buttons,
+        teasers and footer when the article holds no text (say, only a <script>)."""
+        if self.article is None:
+            return []
         try:
-            text = trafilatura.extract(self.tree, include_comments=False) or ""
+            document = lxml_html.document_fromstring("<html><body></body></html>")
+            document.find("body").append(copy.deepcopy(self.article))
+            text = trafilatura.extract(document, include_comments=False) or ""
         except Exception:  # trafilatura on a broken tree: treat as no text
             return []
         return [line for line in (clean_line(part) for part in text.split("\n")) if line]
