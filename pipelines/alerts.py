@@ -25,6 +25,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
+from pipelines import redaction
+
 log = logging.getLogger(__name__)
 
 MAX_ERROR_CHARS = 2000
@@ -43,6 +45,8 @@ def redact(text: str, environ: dict[str, str] | None = None) -> str:
     """`text` without URL passwords and without the values of secret-looking environment variables."""
     text = URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
     env = os.environ if environ is None else environ
+    # Passwords of connection URLs however written (unencoded '/', '%', '@'), and their pieces.
+    text = redaction.redact(text, environ=env)
     for name, value in env.items():
         if value and len(value) >= 6 and SECRET_NAME.search(name) and value in text:
             text = text.replace(value, "***")

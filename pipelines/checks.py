@@ -39,8 +39,12 @@ def run_summary(cur, crawl_run_id: int) -> dict:
     cur.execute("""SELECT stage, split_part(reason, ':', 1), count(*) FROM fetch_failures
                    WHERE last_crawl_run_id = %s AND resolved_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2""", (crawl_run_id,))
     by_reason = {f"{stage}:{reason}": n for stage, reason, n in cur.fetchall()}
-    cur.execute("""SELECT count(DISTINCT r.story_id) FROM crawl_run_pages c JOIN story_revisions r USING (raw_key)
-                   WHERE c.crawl_run_id = %s""", (crawl_run_id,))
+    # The night's stories: those holding a revision of an article this run fetched. Through the
+    # article, not the raw key: a page whose bytes change per fetch (a per-request comment) gets a
+    # new key on a rerun while its content, and so its revision, stays the one stored before.
+    cur.execute("""SELECT count(DISTINCT r.story_id) FROM crawl_run_pages c JOIN raw_pages p USING (raw_key)
+                   JOIN story_revisions r ON r.raw_key = p.raw_key OR r.article_id = p.article_id
+                   WHERE c.crawl_run_id = %s AND r.story_id IS NOT NULL""", (crawl_run_id,))
     stories = cur.fetchone()[0]
     return {"pages_fetched": fetched, "pages_failed_fetch": failed_fetch, "pages_failed_extract": failed_extract,
             "revisions_new": revisions_new, "stories": stories, "stories_new": stories_new,

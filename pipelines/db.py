@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg2
 
-from pipelines import config
+from pipelines import config, redaction
 
 SQL_DIR = config.PROJECT_ROOT / "sql"
 log = logging.getLogger(__name__)
@@ -50,6 +50,10 @@ class DatabaseUnavailable(psycopg2.OperationalError):
     server and database, never a password: it ends up in Airflow's task log and alerts."""
 
 
+class DatabaseUrlInvalid(DatabaseUnavailable):
+    """DATABASE_URL cannot be parsed (a configuration error, not an outage)."""
+
+
 def describe(url: str) -> str:
     """'PostgreSQL <db> at <host>:<port>' for messages; built from the parsed URL, so no password."""
     from psycopg2.extensions import parse_dsn
@@ -70,8 +74,14 @@ def connect(url: str | None = None):
     try:
         # A bounded connect: an unreachable host fails the task (which Airflow retries) instead of hanging it.
         return psycopg2.connect(url, application_name="wiredesk", connect_timeout=10)
-    except psycopg2.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot connect to {describe(url)}: {_first_line(exc)}") from None
+    except psycopg2.ProgrammingError as exc:  # "invalid dsn": libpq quotes pieces of the url back
+        raise DatabaseUrlInvalid(
+            f"cannot connect to {describe(url)}: DATABASE_URL is not a valid connection URL "
+            f"(percent-encode '/', '%' and '@' in the password as %2F, %25, %40): "
+            f"{redaction.redact(_first_line(exc), [url])}") from None
+    except psycopg2.Error as exc:
+        raise DatabaseUnavailable(f"cannot connect to {describe(url)}: "
+                                  f"{redaction.redact(_first_line(exc), [url])}") from None
 
 
 @contextlib.contextmanager
@@ -89,7 +99,7 @@ def transaction(url: str | None = None):
         # the failed rollback ("connection already closed"); say what happened instead.
         lost = exc.__context__ if isinstance(exc, psycopg2.InterfaceError) and exc.__context__ else exc
         raise DatabaseUnavailable(f"lost the connection to {describe(url)} mid-transaction (rolled back): "
-                                  f"{_first_line(lost)}") from None
+                                  f"{redaction.redact(_first_line(lost), [url])}") from None
     finally:
         conn.close()
 

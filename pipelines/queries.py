@@ -1,4 +1,10 @@
-"""The example queries in sql/queries/, run with bound parameters."""
+"""The example queries in sql/queries/, run with bound parameters.
+
+The files are written for psql, with psql variables (`:'day'` is the variable `day` as a quoted
+literal), so that `psql "$DATABASE_URL" -v day=2023-05-10 -f sql/queries/NAME.sql` runs them as
+they are. From Python, each `:'name'` becomes the bound parameter `%(name)s`: the value is never
+spliced into the text either way.
+"""
 from __future__ import annotations
 
 import re
@@ -6,15 +12,26 @@ import re
 from pipelines import config
 
 QUERY_DIR = config.PROJECT_ROOT / "sql" / "queries"
-PARAMETER = re.compile(r"%\((\w+)\)s")
+PSQL_VARIABLE = re.compile(r"(?<!:):'(\w+)'")  # :'day', never the cast ::text
 
 
-def query_text(name: str) -> str:
+def psql_text(name: str) -> str:
+    """The file as written: what psql runs."""
     return (QUERY_DIR / name).read_text()
 
 
+def to_bound(sql: str) -> str:
+    """psql variables -> psycopg2 named parameters (a literal % doubled, as psycopg2 expects)."""
+    return PSQL_VARIABLE.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def query_text(name: str) -> str:
+    """The query with `%(name)s` parameters, for cursor.execute(sql, params)."""
+    return to_bound(psql_text(name))
+
+
 def parameters(name: str) -> set[str]:
-    return set(PARAMETER.findall(query_text(name)))
+    return set(PSQL_VARIABLE.findall(psql_text(name)))
 
 
 def run_sql(cur, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:

@@ -29,9 +29,16 @@ class GroupResult:
         return dict(self.__dict__)
 
 
+# Times outside this range cannot come from a page (pipelines.validate refuses them at extraction);
+# one stored before that check (year 1 at +09:00 is year 0 in UTC) would fail psycopg2's conversion
+# and with it every later night's grouping, so it is read as unknown.
+PLAUSIBLE_PUBLISHED = ("CASE WHEN published_at >= '1980-01-01' AND published_at < '2100-01-01' "
+                       "THEN published_at END")
+
+
 def ungrouped_revisions(cur) -> list[Revision]:
-    cur.execute(f"""SELECT revision_id, article_id, url, headline, published_at, body_paragraphs, revision_label,
-                           revision_no, attn, dateline, section
+    cur.execute(f"""SELECT revision_id, article_id, url, headline, {PLAUSIBLE_PUBLISHED}, body_paragraphs,
+                           revision_label, revision_no, attn, dateline, section
                     FROM story_revisions WHERE story_id IS NULL ORDER BY {REVISION_ORDER}""")
     return [Revision(key=str(row[0]), article_id=row[1], url=row[2], headline=row[3], published_at=row[4],
                      body_paragraphs=row[5], revision_label=row[6], revision_no=row[7], attn=row[8],

@@ -25,10 +25,13 @@ class ArchiveRawPipeline:
                 body=item.body, url=item.url, fetched_at=item.fetched_at, status=item.http_status,
                 content_type=item.content_type,
             )
-        except RawStoreError as exc:
-            # Nothing derived may exist without its raw copy: record the page as failed.
+        except Exception as exc:  # noqa: BLE001 - storage errors of any kind (disk full, read-only, S3 refusals)
+            # Nothing derived may exist without its raw copy: record the page as failed (an exception
+            # escaping here would make Scrapy drop the page, log it and still exit 0).
+            if not isinstance(exc, RawStoreError):
+                exc = f"raw store {self.store.describe()}: {type(exc).__name__}: {exc}"
             return FetchFailure(source=item.source, night=item.night, url=item.url, stage="archive",
-                                reason=f"archive_error: {exc}", http_status=item.http_status)
+                                reason=f"archive_error: {exc}"[:1000], http_status=item.http_status)
         item.raw_key, item.sha256, item.size_bytes = stored.key, stored.sha256, stored.size_bytes
         item.archived_new = stored.created
         item.body = None  # the manifest carries the reference, never the page

@@ -17,5 +17,5 @@ SELECT t.story_id,
 FROM story_timeline t
 JOIN story_timeline prev ON prev.story_id = t.story_id AND prev.story_seq = t.story_seq - 1
 WHERE t.story_seq > 1
-  AND (coalesce(t.updated_at, t.published_at) AT TIME ZONE 'Asia/Seoul')::date = %(day)s::date
+  AND (coalesce(t.updated_at, t.published_at) AT TIME ZONE 'Asia/Seoul')::date = :'day'::date
 ORDER BY t.story_id, t.story_seq;

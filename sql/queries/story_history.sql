@@ -9,5 +9,5 @@ SELECT r.story_seq,
        (r.updated_at AT TIME ZONE 'Asia/Seoul')   AS updated_kst,
        jsonb_array_length(r.body_paragraphs)       AS paragraphs
 FROM story_revisions r
-WHERE r.story_id = %(story_id)s
+WHERE r.story_id = :'story_id'
 ORDER BY r.story_seq;
