@@ -99,7 +99,10 @@ def detect_charset(data: bytes) -> str | None:
     """Text by charset detection (charset_normalizer), or None when no charset decodes the bytes cleanly."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:_DETECT_BYTES]).best()
+    # Only the lines holding non-ASCII bytes: in a page of ASCII markup, a paragraph of Korean is
+    # too thin a signal for detection over the whole page (it then picks a Latin code page).
+    sample = b"\n".join(line for line in data[:_DETECT_BYTES].splitlines() if re.search(rb"[\x80-\xff]", line))
+    best = from_bytes(sample).best()
     if best is None:
         return None
     try:
