@@ -43,3 +43,31 @@ def test_queries_bind_every_value():
     for name in QUERY_FILES:
         text = queries.query_text(name)
         assert "{" not in text and "%s" not in text.replace("%(", ""), f"{name} should use only named %(x)s binds"
+
+
+def test_example_queries_run_in_psql_as_the_readme_shows(loaded):
+    """`psql "$DATABASE_URL" -v day=... -f sql/queries/NAME.sql`: the same rows as from Python, every file."""
+    import shutil
+    import subprocess
+
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.skip("psql is not installed")
+    for name in QUERY_FILES:
+        with psycopg2.connect(loaded["database_url"]) as conn, conn.cursor() as cur:
+            samples = sample_parameters(cur)
+            params = {key: samples["failures_day"] if (name.startswith("failures") and key == "day") else samples[key]
+                      for key in queries.parameters(name)}
+            _, rows = queries.run_named(cur, name, params)
+        args = [psql, loaded["database_url"], "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                "-f", str(queries.QUERY_DIR / name)]
+        for key, value in params.items():
+            args[1:1] = ["-v", f"{key}={value}"]
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, (name, proc.stderr)
+        assert len(proc.stdout.strip().splitlines()) == len(rows) > 0, name
+
+
+def test_python_binds_psql_variables_and_keeps_casts():
+    assert queries.to_bound("SELECT x::date = :'day'::date AND y LIKE '%a'") == \
+        "SELECT x::date = %(day)s::date AND y LIKE '%%a'"
