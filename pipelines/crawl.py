@@ -89,7 +89,23 @@ def read_manifest(path: Path) -> tuple[list[dict], list[dict]]:
             if line.strip():
                 record = json.loads(line)
                 (pages if record["kind"] == "page" else failures).append(record)
-    return pages, failures
+    return pages, failures + item_errors(path)
+
+
+def item_errors(manifest: Path) -> list[dict]:
+    """Pages an item pipeline raised on (spiders.extensions.ItemErrorRecorder), as archive failures:
+    Scrapy dropped them, so they are in no raw store and the crawl must not pass."""
+    path = manifest.with_name(manifest.name + ".errors")
+    if not path.exists():
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line) if line.strip() else {}
+        if record.get("url"):
+            found.append({"kind": "failure", "source": record.get("source") or "yonhap", "url": record["url"],
+                          "stage": "archive", "http_status": record.get("http_status"), "attempts": 1,
+                          "reason": f"archive_error: item pipeline failed: {record['error']}"})
+    return found
 
 
 def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: list[dict], failures: list[dict]) -> None:

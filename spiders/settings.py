@@ -48,6 +48,8 @@ ITEM_PIPELINES = {
     "spiders.pipelines.ManifestPipeline": 900,
 }
 
+EXTENSIONS = {"spiders.extensions.ItemErrorRecorder": 500}
+
 # Where ManifestPipeline writes one JSON line per fetched page or failure (set by pipelines.crawl).
 WIREDESK_MANIFEST = None
 

@@ -142,3 +142,28 @@ def test_extract_cli_refuses_a_gzip_bomb_and_an_endless_file_within_bounded_memo
     assert proc.returncode == 2 and proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and ": too_large: " in lines[0], proc.stderr
+
+
+def test_an_item_pipeline_error_is_a_recorded_page_failure_not_a_silent_drop(replay_site, tmp_path, monkeypatch):
+    import json as json_module
+
+    from pipelines.crawl import read_manifest, run_spider
+    from pipelines.intervals import night_window
+    from datetime import date
+
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent / "crawl_plugins"))
+    monkeypatch.setenv("WIREDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("WIREDESK_ALLOW_LOOPBACK", "1")
+    monkeypatch.setenv("WIREDESK_THROTTLE", "0")
+    for name in [n for n in os.environ if n.startswith(("WIREDESK_S3", "AWS_"))]:
+        monkeypatch.delenv(name)
+    start, end = night_window(date.fromisoformat(NIGHT))
+    manifest = tmp_path / "manifest.jsonl"
+    pipelines = {"spiders.pipelines.ArchiveRawPipeline": 100, "failing_pipeline.RaiseOnEveryOtherPage": 500,
+                 "spiders.pipelines.ManifestPipeline": 900}
+    run_spider("yonhap", start, end, manifest, replay_site.base_url,
+               settings={"ITEM_PIPELINES": json_module.dumps(pipelines)})
+    pages, failures = read_manifest(manifest)
+    dropped = [f for f in failures if "item pipeline failed" in f["reason"]]
+    assert dropped and all(f["stage"] == "archive" and "No space left" in f["reason"] for f in dropped)
+    assert len(pages) + len(dropped) == len(night_ids())  # every fetched page accounted for
