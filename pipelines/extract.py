@@ -20,10 +20,10 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipelines.publishers import ExtractionError, canonical_href, meta_map
 from pipelines import validate
-from pipelines.rawstore import gunzip_capped, read_chunks
+from pipelines.publishers import ExtractionError, canonical_href, meta_map
 from pipelines.publishers import generic, yonhap
+from pipelines.rawstore import gunzip_capped, read_chunks
 
 __all__ = ["ExtractionError", "extract", "decode_html"]
 

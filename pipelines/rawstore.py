@@ -178,10 +178,8 @@ class LocalRawStore(RawStore):
                                     (path, data)):
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
                 written.append((tmp, target))
-                with os.fdopen(fd, "wb") as handle:
+                with os.fdopen(fd, "wb") as handle:  # ENOSPC shows in write() or, delayed, in close()
                     handle.write(payload)
-                    handle.flush()
-                    os.fsync(handle.fileno())  # ENOSPC may only show here, on a filesystem that delays it
             for tmp, target in written:
                 os.replace(tmp, target)
         except OSError as exc:
