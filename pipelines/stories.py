@@ -84,13 +84,30 @@ def refresh_stories(cur, story_ids: list[str]) -> None:
                 (story_ids,))
 
 
+class GroupingInputError(RuntimeError):
+    """A stored revision grouping cannot read; the message names the suspect revisions and urls."""
+
+
+def suspect_revisions(cur) -> list[str]:
+    """Ungrouped revisions with a time outside any page's (see PLAUSIBLE_PUBLISHED), as 'id url'."""
+    cur.execute("""SELECT revision_id, url FROM story_revisions WHERE story_id IS NULL
+                     AND (published_at < '1980-01-01' OR published_at >= '2100-01-01'
+                          OR updated_at < '1980-01-01' OR updated_at >= '2100-01-01')
+                   ORDER BY revision_id LIMIT 20""")
+    return [f"{revision_id} {url}" for revision_id, url in cur.fetchall()]
+
+
 def assign_ungrouped(conn, cur) -> tuple[dict[str, str], set[str]]:
     """In the caller's transaction: give every revision without a story its story.
 
     Returns the assignment {revision id: story id} and the story ids that existed before.
     """
     cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.group'))")  # one grouper at a time
-    assignment = assign_stories(conn, ungrouped_revisions(cur))
+    try:
+        assignment = assign_stories(conn, ungrouped_revisions(cur))
+    except (ValueError, OverflowError) as exc:  # a stored value Python cannot hold: say which pages
+        raise GroupingInputError(f"grouping failed on stored revisions ({type(exc).__name__}: {exc}); "
+                                 f"suspect rows: {suspect_revisions(cur) or 'none found'}") from exc
     story_ids = sorted(set(assignment.values()))
     cur.execute("SELECT story_id FROM stories WHERE story_id = ANY(%s)", (story_ids,))
     existing = {row[0] for row in cur.fetchall()}
