@@ -20,20 +20,25 @@ from urllib.parse import quote, unquote, urlsplit
 MASK = "***"
 MIN_PIECE = 4  # shorter fragments of a password are too common to remove from text
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+# Schemes of connection URLs (database, broker): their passwords are read leniently even when
+# written in a message; an http url's "host:443/a@b" holds no password.
+_CONNECTION_SCHEME = re.compile(r"(?:db\+)?(?:postgres(?:ql)?|mysql|mariadb|redis|rediss|amqp|mongodb)[+\w]*://",
+                                re.IGNORECASE)
 _KEYWORD_PASSWORD = re.compile(r"""\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)""", re.IGNORECASE)
 _SECRET_ENV = ("DATABASE_URL", "WIREDESK_TEST_DATABASE_URL", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
                "AIRFLOW__CELERY__RESULT_BACKEND", "AIRFLOW__CELERY__BROKER_URL", "PGPASSWORD")
 
 
-def url_passwords(url: str) -> set[str]:
-    """Every reading of the password in a connection URL or libpq keyword string (may be empty)."""
+def url_passwords(url: str, lenient: bool = True) -> set[str]:
+    """Every reading of the password in a connection URL or libpq keyword string (may be empty).
+    `lenient`: also the text between the user's ':' and the last '@' (a password with '/' or '@')."""
     found: set[str] = set()
     if not url:
         return found
     text = url.strip()
     if "://" in text:
         rest = text.split("://", 1)[1]
-        if "@" in rest:  # lenient: the user ends at the first ':', the host starts after the last '@'
+        if lenient and "@" in rest:  # lenient: the user ends at the first ':', the host starts after the last '@'
             userinfo = rest.rpartition("@")[0]
             if ":" in userinfo:
                 found.add(userinfo.split(":", 1)[1])
@@ -99,5 +104,6 @@ def redact(text: str, urls: list[str] | tuple[str, ...] = (), environ: dict[str,
     text = redact_secrets(text, secrets)
     # URLs written in the text: their whole password only (a lenient reading of an ordinary url
     # such as http://host:443/a@b finds a "password" whose pieces are ordinary words).
-    written = {s for match in _URL.finditer(text or "") for s in url_passwords(match.group(0))}
+    written = {s for match in _URL.finditer(text or "")
+               for s in url_passwords(match.group(0), lenient=bool(_CONNECTION_SCHEME.match(match.group(0))))}
     return redact_secrets(text, written, pieces=False)
