@@ -137,4 +137,3 @@ def test_generic_reuters_marker_in_title():
     assert record["published_at"] == "2024-03-07T07:55:25+00:00"
     assert record["dateline"] == "LONDON, March 7 (Reuters)"
     assert record["url"] == "https://www.reuters.com/markets/gold-2024-03-07/"
-
