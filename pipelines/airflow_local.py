@@ -4,6 +4,12 @@
     python -m pipelines.airflow_local status
     python -m pipelines.airflow_local stop [--timeout 60]
 
+`start --demo` (`make airflow-demo`) also serves the replay site (a local en.yna.co.kr) as the
+source, turns the scheduler's own timetable off (so unpausing starts no run for "last night",
+which the replay does not have) and runs the replay's nights through the REST API before it
+returns, so the grid, the nights view and the asset events have history. `stop` stops the replay
+site too.
+
 `start` runs `airflow standalone` (SQLite metadata DB, LocalExecutor, api-server,
 scheduler, dag-processor, triggerer) detached in its own session and process
 group, with its output in a log file, waits until /api/v2/monitor/health reports
@@ -209,6 +215,107 @@ def stop_embedded_db(embedded: dict | None, keep: bool = False) -> None:
     print(f"Stopped the embedded PostgreSQL that `make airflow` started (data kept in {embedded['pgdata']})")
 
 
+# ---------------------------------------------------------------- the demo: replay site and its nights
+
+UNPAUSE_NOTE = """yonhap_nightly starts paused. Unpausing it (toggle in the UI, or `airflow dags unpause yonhap_nightly`)
+makes the scheduler start one run at once, for the latest finished interval: it crawls yesterday's KST day from
+{source}, then runs every night at 01:30 KST (catchup is off: no older nights). Against a site that has no
+pages for yesterday (the replay) that run fails its check with "the night yielded zero stories".
+For a first look with history, `make airflow-demo` serves the replay site and runs its nights instead."""
+
+
+def start_replay_site(home: Path) -> dict:
+    """`python -m replay serve` detached in its own session; returns its pid and base URL."""
+    import subprocess
+
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port = sock.getsockname()[1]
+    log = open(home / "replay-site.log", "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "replay", "serve", "--host", HOST, "--port", str(port)],
+                            cwd=str(config.PROJECT_ROOT), stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not port_in_use(port):
+        if proc.poll() is not None:
+            raise RuntimeError(f"the replay site exited with {proc.returncode}; see {home / 'replay-site.log'}")
+        time.sleep(0.3)
+    return {"pid": proc.pid, "pgid": proc.pid, "sid": proc.pid, "url": f"http://{HOST}:{port}"}
+
+
+def stop_replay_site(replay: dict | None) -> None:
+    if not replay or not group_processes(replay["pgid"], replay["sid"]):
+        return
+    try:
+        os.killpg(replay["pgid"], signal.SIGINT)
+    except ProcessLookupError:
+        return
+    if _wait_gone(replay["pgid"], replay["sid"], 10.0):
+        _signal_all(group_processes(replay["pgid"], replay["sid"]), signal.SIGKILL)
+        _wait_gone(replay["pgid"], replay["sid"], 5.0)
+    print(f"Stopped the replay site ({replay['url']})")
+
+
+def _api(port: int, path: str, token: str | None = None, method: str = "GET", body=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"http://{HOST}:{port}{path}", method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(errors="replace")
+
+
+def demo_run_id(night) -> str:
+    return f"demo__{night.isoformat()}"
+
+
+def run_demo_nights(home: Path, port: int, timeout: float = 900.0) -> int:
+    """Unpause yonhap_nightly and run each replay night through the REST API, one after another."""
+    from pipelines.airflow_runs import logical_date_for_night
+    from replay.stories import nights as replay_nights
+
+    status, body = _api(port, "/auth/token", method="POST",
+                        body={"username": ADMIN_USER, "password": admin_password(home)})
+    if status not in (200, 201):
+        print(f"demo: cannot log in ({status})", file=sys.stderr)
+        return 1
+    token = body["access_token"]
+    deadline = time.monotonic() + timeout
+    while _api(port, "/api/v2/dags/yonhap_nightly", token)[0] != 200:
+        if time.monotonic() > deadline:
+            print("demo: yonhap_nightly was not parsed in time", file=sys.stderr)
+            return 1
+        time.sleep(2)
+    _api(port, "/api/v2/dags/yonhap_nightly", token, "PATCH", {"is_paused": False})
+    failed = 0
+    for night in [n.date for n in replay_nights()]:
+        run_id = demo_run_id(night)
+        began = time.monotonic()
+        status, body = _api(port, "/api/v2/dags/yonhap_nightly/dagRuns", token, "POST",
+                            {"dag_run_id": run_id, "logical_date": logical_date_for_night(night),
+                             "note": f"make airflow-demo: night {night} (KST) from the replay site"})
+        if status == 409:
+            print(f"night {night} (KST): run {run_id} exists already")
+            continue
+        if status not in (200, 201):
+            print(f"night {night} (KST): could not trigger ({status}: {body})", file=sys.stderr)
+            failed += 1
+            continue
+        state = None
+        while time.monotonic() < deadline:
+            state = _api(port, f"/api/v2/dags/yonhap_nightly/dagRuns/{run_id}", token)[1]["state"]
+            if state in ("success", "failed"):
+                break
+            time.sleep(3)
+        print(f"night {night} (KST): run {run_id} {state} in {time.monotonic() - began:.0f} s")
+        failed += state != "success"
+    return 1 if failed else 0
+
+
 # ---------------------------------------------------------------- health and login
 
 
@@ -273,7 +380,8 @@ def _tail(path: Path, lines: int = 40) -> str:
 # ---------------------------------------------------------------- commands
 
 
-def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | None = None) -> int:
+def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | None = None,
+          demo: bool = False) -> int:
     import subprocess
 
     home = airflow_home()
@@ -298,6 +406,14 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
         embedded = start_embedded_db()
         env["DATABASE_URL"] = embedded["url"]
         print(f"wiredesk database: embedded PostgreSQL, data in {embedded['pgdata']}")
+    replay = None
+    if demo:
+        replay = start_replay_site(home)
+        env.update({"WIREDESK_YONHAP_BASE_URL": replay["url"], "WIREDESK_ALLOW_LOOPBACK": "1",
+                    "WIREDESK_THROTTLE": "0",
+                    # the replay has no "last night": runs are only the ones the demo triggers
+                    "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False"})
+        print(f"demo: replay site at {replay['url']} is the source")
     log_path = home / LOG_FILE_NAME
     # A background job started from a non-interactive shell inherits SIGINT ignored, and an
     # ignored signal stays ignored across exec: standalone would then never see the SIGINT
@@ -327,6 +443,7 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
         "airflow_home": str(home),
         "started": time.time(),
         "embedded_db": {k: v for k, v in embedded.items() if k != "url"} if embedded else None,
+        "replay": replay,
     }
     pid_file(home).write_text(json.dumps(state, indent=2) + "\n")
     print(f"Starting Airflow (pid {proc.pid}, AIRFLOW_HOME {home}), log: {log_path}")
@@ -337,12 +454,19 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
             print(f"airflow standalone exited with {proc.returncode}; last lines of {log_path}:", file=sys.stderr)
             print(_tail(log_path), file=sys.stderr)
             _stop_group(state, grace=10.0)
+            stop_replay_site(replay)
             stop_embedded_db(embedded)
             pid_file(home).unlink(missing_ok=True)
             return 1
         if is_healthy(health(port)) and admin_password(home):
             print(f"Airflow is healthy after {timeout - (deadline - time.monotonic()):.0f} s")
             _print_login(home, port)
+            print("The wiredesk nights view: Browse > wiredesk nights, and a 'wiredesk night' tab on each run")
+            if demo:
+                outcome = run_demo_nights(home, port)
+                print("Stop it with: make airflow-stop")
+                return outcome
+            print(UNPAUSE_NOTE.format(source=env.get("WIREDESK_YONHAP_BASE_URL") or "https://en.yna.co.kr"))
             print("Stop it with: make airflow-stop")
             return 0
         time.sleep(1.0)
@@ -350,6 +474,7 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
     print(f"Airflow not healthy after {timeout:.0f} s; last lines of {log_path}:", file=sys.stderr)
     print(_tail(log_path), file=sys.stderr)
     _stop_group(state, grace=20.0)
+    stop_replay_site(replay)
     stop_embedded_db(embedded)
     pid_file(home).unlink(missing_ok=True)
     return 1
@@ -394,6 +519,7 @@ def stop(timeout: float = 60.0, keep_db: bool = False) -> int:
         return 0
     if not group_processes(state["pgid"], state.get("sid")):
         print(f"Airflow (process group {state['pgid']}) is not running; removing stale pid file")
+        stop_replay_site(state.get("replay"))
         stop_embedded_db(state.get("embedded_db"), keep_db)
         pid_file(home).unlink(missing_ok=True)
         return 0
@@ -405,6 +531,7 @@ def stop(timeout: float = 60.0, keep_db: bool = False) -> int:
             print(f"  pid {proc.pid} (state {proc.state}): {proc.cmd}", file=sys.stderr)
         return 1
     print("Airflow stopped; no process of its group is left")
+    stop_replay_site(state.get("replay"))
     stop_embedded_db(state.get("embedded_db"), keep_db)
     pid_file(home).unlink(missing_ok=True)
     return 0
@@ -438,13 +565,15 @@ def main(argv: list[str] | None = None) -> int:
     p_start.add_argument("--port", type=int, default=DEFAULT_PORT, help="API server/UI port (default 8080)")
     p_start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for health (default 120)")
     p_start.add_argument("--dags-folder", type=Path, default=None, help="default: <repo>/dags")
+    p_start.add_argument("--demo", action="store_true",
+                         help="serve the replay site as the source and run its nights (make airflow-demo)")
     p_stop = sub.add_parser("stop", help="stop what `start` started (SIGINT, then SIGTERM/SIGKILL)")
     p_stop.add_argument("--timeout", type=float, default=60.0, help="seconds to wait after SIGINT (default 60)")
     p_stop.add_argument("--keep-db", action="store_true", help="leave the embedded PostgreSQL running")
     sub.add_parser("status", help="is it running and healthy; the URL and login")
     args = parser.parse_args(argv)
     if args.command == "start":
-        return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder)
+        return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder, demo=args.demo)
     if args.command == "stop":
         return stop(timeout=args.timeout, keep_db=args.keep_db)
     return status()

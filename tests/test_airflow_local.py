@@ -79,7 +79,7 @@ def test_start_login_refuse_anonymous_stop(monkeypatch):
     home = wiredesk_home / "airflow"
     state = None
     try:
-        started = _run(["start", "--port", str(port), "--timeout", "150"], env, timeout=180)
+        started = _run(["start", "--port", str(port), "--timeout", "300"], env, timeout=330)
         assert started.returncode == 0, started.stdout + started.stderr
         state = json.loads((home / airflow_local.PID_FILE_NAME).read_text())
         assert state["port"] == port and state["pgid"] == state["pid"]
