@@ -157,7 +157,7 @@ def airflow_run(tmp_path_factory, pg_server_url, scratch_db, s3_server):
         token = info["token"] = body["access_token"]
 
         base = info["base"]
-        wait_for("the DAG to be parsed", lambda: api(base, f"/api/v2/dags/{DAG_ID}", token)[0] == 200, 90)
+        wait_for("the DAG to be parsed", lambda: api(base, f"/api/v2/dags/{DAG_ID}", token)[0] == 200, 240)
         status, body = api(base, f"/api/v2/dags/{DAG_ID}", token, "PATCH", {"is_paused": False})
         assert status == 200 and body["is_paused"] is False, body
         status, body = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns", token, "POST",
