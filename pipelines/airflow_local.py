@@ -101,6 +101,9 @@ def airflow_env(home: Path, port: int, dags_folder: Path, base: dict[str, str] |
             "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
             # the "wiredesk nights" view (plugins/wiredesk_nights.py)
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(config.PROJECT_ROOT / "plugins"),
+            # The DAG details page shows the core default timezone, not the DAG's (Airflow 3.3): KST, as
+            # the nightly's schedule. Every wiredesk DAG gives its timezone explicitly, so nothing else moves.
+            "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Seoul",
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__PARALLELISM": "4",
             "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
