@@ -137,24 +137,28 @@ def render_nights(rows: list[dict], airflow: dict[str, dict], who: str) -> str:
 
 # Pages and stories per night as lines, failed pages as bars, failed nights as red markers.
 CHART_JS = """
-const xs = rows.map(r => Date.parse(r.night + 'T00:00:00+09:00') / 1000);
+// x: the night as a day (its date at 00:00 UTC), labelled with the KST date whatever the browser's zone
+const xs = rows.map(r => Date.parse(r.night + 'T00:00:00Z') / 1000);
+const day = v => new Date(v * 1000).toISOString().slice(0, 10);
+const DAY = 86400;
 const pages = rows.map(r => r.pages), stories = rows.map(r => r.stories), newStories = rows.map(r => r.stories_new);
 const failedPages = rows.map(r => r.failed_pages);
 const failedNights = rows.map(r => r.failed ? Math.max(r.pages, 1) : null);
 const width = Math.max(600, document.body.clientWidth - 40);
 new uPlot({
   title: 'Pages and stories per night (red: failed night)', width: width, height: 280,
-  scales: { x: { time: true } },
+  scales: { x: { time: false, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] } },
   series: [
-    { label: 'night', value: (u, v) => v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10) },
+    { label: 'night (KST)', value: (u, v) => v == null ? '' : day(v) },
     { label: 'pages fetched', stroke: '#3182ce', width: 2, points: { show: true } },
     { label: 'stories', stroke: '#38a169', width: 2, points: { show: true } },
     { label: 'new stories', stroke: '#805ad5', width: 1, dash: [4, 4] },
-    { label: 'pages failed', stroke: '#dd6b20', fill: 'rgba(221,107,32,0.25)', paths: uPlot.paths.bars({ size: [0.5, 40] }) },
+    { label: 'pages failed', stroke: '#dd6b20', fill: 'rgba(221,107,32,0.25)', paths: uPlot.paths.bars({ size: [0.4, 30] }) },
     { label: 'failed night', stroke: '#e53e3e', fill: '#e53e3e', paths: () => null,
       points: { show: true, size: 12, stroke: '#e53e3e', fill: '#e53e3e' } },
   ],
-  axes: [{}, { label: 'count' }],
+  axes: [{ incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY], values: (u, splits) => splits.map(day), space: 70 },
+         { label: 'count' }],
 }, [xs, pages, stories, newStories, failedPages, failedNights], document.getElementById('chart'));
 """
 
