@@ -223,6 +223,11 @@ def test_every_task_succeeded_and_logs_its_counts(airflow_run):
         assert phrase in text, f"{task_id} log lacks {phrase!r}: {text[-2000:]}"
 
 
+def test_dag_details_show_the_kst_timezone(airflow_run):
+    status, body = api(airflow_run["base"], f"/api/v2/dags/{DAG_ID}/details", airflow_run["token"])
+    assert status == 200 and body["timezone"] == "Asia/Seoul", body.get("timezone") if status == 200 else body
+
+
 def wiredesk_summary(run) -> dict:
     with psycopg2.connect(run["wiredesk_url"]) as conn, conn.cursor() as cur:
         cur.execute("SELECT run_id, status, summary FROM crawl_runs")
