@@ -87,6 +87,7 @@ def test_start_login_refuse_anonymous_stop(monkeypatch):
         assert airflow_local.embedded_db_running()
 
         assert f"http://localhost:{port}" in started.stdout
+        assert "Unpausing it" in started.stdout and "make airflow-demo" in started.stdout  # what unpausing does
         login = re.search(r"username (\S+), password (\S+)", started.stdout)
         assert login, started.stdout
         username, password = login.groups()
