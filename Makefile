@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv dev demo test test-fast bench eval-grouping bench-grouping airflow airflow-stop db-stop clean
+.PHONY: venv dev demo test test-fast bench eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
 
 # The virtual environment, installed from the pinned constraints (uv if it installs, else pip).
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -41,9 +41,18 @@ eval-grouping: $(STAMP)
 bench-grouping: $(STAMP)
 	$(PY) -m pipelines.grouping.bench
 
-# The Airflow UI on the embedded defaults (prints URL and login); airflow-stop leaves nothing behind.
+# Full-text search over a generated year (~40k stories): milliseconds per query.
+bench-search: $(STAMP)
+	$(PY) -m pipelines.search_bench
+
+# The Airflow UI on the embedded defaults (prints URL and login, and what unpausing does);
+# airflow-stop stops it and the embedded PostgreSQL it started.
 airflow: $(STAMP)
 	$(PY) -m pipelines.airflow_local start
+
+# The same with the replay site as the source and its nights already run (a first look with history).
+airflow-demo: $(STAMP)
+	$(PY) -m pipelines.airflow_local start --demo
 
 airflow-stop: $(STAMP)
 	$(PY) -m pipelines.airflow_local stop

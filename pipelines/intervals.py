@@ -30,3 +30,8 @@ def night_for_data_interval(data_interval_start: datetime) -> date:
 
 def as_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
+
+
+def night_label(night: date) -> str:
+    """How a night is named to an operator everywhere (logs, failure messages, alerts, the nights view)."""
+    return f"night {night.isoformat()} (KST)"

@@ -16,13 +16,15 @@ import sys
 from datetime import date, datetime
 
 from pipelines import checks, crawl, db, load, redaction, stories
-from pipelines.intervals import night_for_data_interval, night_window
+from pipelines.intervals import night_for_data_interval, night_label, night_window
 
 SOURCE = "yonhap"
+log = logging.getLogger(__name__)
 
 
 def crawl_night_for_run(data_interval_start: datetime, run_id: str) -> dict:
     night = night_for_data_interval(data_interval_start)
+    log.info("run %s crawls %s", run_id, night_label(night))
     return crawl_night(night, run_id)
 
 
@@ -57,7 +59,8 @@ def check_run_in_airflow(crawl_run_id: int, night: str | None = None, outlet_eve
     try:
         summary = check_run(crawl_run_id)
     except checks.DataQualityError as exc:
-        raise AirflowFailException(f"data quality check failed for night {night}: {exc}") from exc
+        label = night_label(date.fromisoformat(night)) if night else "the night"
+        raise AirflowFailException(f"data quality check failed for {label}: {exc}") from exc
     if outlet_event is not None:
         outlet_event.extra = asset_extra(summary, night, crawl_run_id)
     return summary

@@ -192,6 +192,18 @@ class LocalRawStore(RawStore):
     def get_compressed(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
+    def put_curated(self, key: str, data: bytes, content_type: str) -> None:
+        """Write (or replace) a derived object such as a night's Parquet export, atomically."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+
+    def get_object(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
     def head(self, key: str) -> dict[str, str]:
         return json.loads(self._path(key).with_name(self._path(key).name + ".meta.json").read_text())
 
@@ -304,6 +316,19 @@ class S3RawStore(RawStore):
             raise RawStoreError(f"raw store {self.describe()} refused get_object: {code}") from None
         except BotoCoreError as exc:  # the body stream broke off mid-read
             raise RawStoreError(f"raw store {self.describe()} failed reading {key}: {type(exc).__name__}") from None
+
+    def put_curated(self, key: str, data: bytes, content_type: str) -> None:
+        """Write (or replace: a re-export of a night brings it up to date) a derived object."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call("put_object", self.client.put_object, Key=key, Body=data, ContentType=content_type)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            raise RawStoreError(f"raw store {self.describe()} refused put_object: {code}") from None
+
+    def get_object(self, key: str) -> bytes:
+        return self.get_compressed(key)
 
     def head(self, key: str) -> dict[str, str]:
         return self._call("head_object", self.client.head_object, Key=key)["Metadata"]

@@ -120,8 +120,43 @@ def assign_ungrouped(conn, cur) -> tuple[dict[str, str], set[str]]:
     return assignment, existing
 
 
+def run_story_counts(cur, crawl_run_id: int) -> tuple[int, int, int]:
+    """(new, revised, unchanged) stories of one crawl run, judged by the run's own pages.
+
+    Grouping takes every ungrouped revision in the database, so one run's group step may group
+    another run's revisions (the other night of a backfill, a concurrent run), and another run's
+    group step may group this run's. Counting what one call grouped therefore charged one night
+    with another's stories (a backfill's rerun of a night reported 12 new stories with 0 new
+    revisions). So the counts come from the run's pages instead: a revision is the run's own when
+    it sits on one of the run's pages and was first seen (inserted by load) since this execution of
+    the run started (crawl_runs.started_at, reset when a run is rerun). A story is new when all its
+    revisions are the run's own, revised when some are, unchanged otherwise. A rerun inserts
+    nothing, so it reports 0 new and 0 revised, whoever grouped what.
+    """
+    cur.execute("""
+        WITH touched AS (
+            SELECT DISTINCT r.story_id FROM crawl_run_pages c JOIN story_revisions r ON r.raw_key = c.raw_key
+            WHERE c.crawl_run_id = %(run)s AND r.story_id IS NOT NULL),
+        run_pages AS (
+            SELECT raw_key FROM crawl_run_pages WHERE crawl_run_id = %(run)s),
+        per_story AS (
+            SELECT t.story_id, count(*) AS total,
+                   count(*) FILTER (WHERE r.raw_key IN (SELECT raw_key FROM run_pages)
+                                      AND r.first_seen_at >= (SELECT started_at FROM crawl_runs
+                                                              WHERE crawl_run_id = %(run)s)) AS own
+            FROM touched t JOIN story_revisions r ON r.story_id = t.story_id
+            GROUP BY t.story_id)
+        SELECT count(*) FILTER (WHERE own > 0 AND own = total), count(*) FILTER (WHERE own > 0 AND own < total),
+               count(*) FILTER (WHERE own = 0)
+        FROM per_story""", {"run": crawl_run_id})
+    return tuple(cur.fetchone())
+
+
 def group_new_revisions(crawl_run_id: int | None = None) -> GroupResult:
-    """Give every revision without a story its story, and refresh the stories they touch."""
+    """Give every revision without a story its story, and refresh the stories they touch.
+
+    With a crawl run, the counts are that run's (run_story_counts); without, what this call grouped.
+    """
     result = GroupResult()
     with db.transaction() as conn, conn.cursor() as cur:
         assignment, existing = assign_ungrouped(conn, cur)
@@ -132,10 +167,7 @@ def group_new_revisions(crawl_run_id: int | None = None) -> GroupResult:
         result.stories_new = len(set(story_ids) - existing)
         result.stories_revised = len(existing & set(story_ids))
         if crawl_run_id is not None:
-            cur.execute("""SELECT count(DISTINCT r.story_id) FROM crawl_run_pages c
-                           JOIN story_revisions r ON r.raw_key = c.raw_key
-                           WHERE c.crawl_run_id = %s AND NOT (r.story_id = ANY(%s))""", (crawl_run_id, story_ids))
-            result.stories_unchanged = cur.fetchone()[0]
+            result.stories_new, result.stories_revised, result.stories_unchanged = run_story_counts(cur, crawl_run_id)
             cur.execute("""UPDATE crawl_runs SET status = 'grouped', stories_new = %s, stories_revised = %s,
                                   stories_unchanged = %s WHERE crawl_run_id = %s""",
                         (result.stories_new, result.stories_revised, result.stories_unchanged, crawl_run_id))

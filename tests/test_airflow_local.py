@@ -1,8 +1,10 @@
 """`python -m pipelines.airflow_local start/stop`: a real Airflow standalone, started and stopped.
 
-Starts on a free port with a temporary WIREDESK_HOME, logs in with the printed credentials,
-checks that the REST API refuses an anonymous caller, then stops it and checks that no
-process of its session/process group is left. About 25-45 s on two cores.
+Starts on a free port with a temporary WIREDESK_HOME and no DATABASE_URL (so it starts the
+embedded PostgreSQL), logs in with the printed credentials, checks that the REST API and the
+"wiredesk nights" plugin refuse an anonymous caller and serve a logged-in one, then stops it and
+checks that no process of its session/process group is left and that the embedded database it
+started is stopped too. About 25-45 s on two cores.
 """
 from __future__ import annotations
 
@@ -56,18 +58,36 @@ def _request(url: str, method: str = "GET", body: dict | None = None) -> tuple[i
         return exc.code, exc.read()
 
 
-def test_start_login_refuse_anonymous_stop(tmp_path):
+def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_start_login_refuse_anonymous_stop(monkeypatch):
+    import tempfile
+
     port = _free_port()
-    env = dict(os.environ, WIREDESK_HOME=str(tmp_path / "home"))
-    home = tmp_path / "home" / "airflow"
+    # not pytest's tmp tree: the embedded server runs as another user when tests run as root (see conftest)
+    wiredesk_home = Path(tempfile.mkdtemp(prefix="wiredesk-airflow-local-"))
+    monkeypatch.setenv("WIREDESK_HOME", str(wiredesk_home))
+    env = dict(os.environ, WIREDESK_HOME=str(wiredesk_home))
+    env.pop("DATABASE_URL", None)
+    home = wiredesk_home / "airflow"
     state = None
     try:
-        started = _run(["start", "--port", str(port), "--timeout", "75"], env, timeout=90)
+        started = _run(["start", "--port", str(port), "--timeout", "300"], env, timeout=330)
         assert started.returncode == 0, started.stdout + started.stderr
         state = json.loads((home / airflow_local.PID_FILE_NAME).read_text())
         assert state["port"] == port and state["pgid"] == state["pid"]
+        assert state["embedded_db"]["started_here"] is True
+        assert airflow_local.embedded_db_running()
 
         assert f"http://localhost:{port}" in started.stdout
+        assert "Unpausing it" in started.stdout and "make airflow-demo" in started.stdout  # what unpausing does
         login = re.search(r"username (\S+), password (\S+)", started.stdout)
         assert login, started.stdout
         username, password = login.groups()
@@ -88,6 +108,22 @@ def test_start_login_refuse_anonymous_stop(tmp_path):
         status, _ = _request(f"http://127.0.0.1:{port}/api/v2/dags")
         assert status in (401, 403)
 
+        # the "wiredesk nights" plugin: refused without a login, served with one
+        token = json.loads(_request(f"http://127.0.0.1:{port}/auth/token", "POST",
+                                    {"username": username, "password": password})[1])["access_token"]
+        for path in ("/wiredesk/nights", "/wiredesk/api/nights", "/wiredesk/runs/yonhap_nightly/x",
+                     "/wiredesk/static/uPlot.iife.min.js"):
+            status, body = _get(f"http://127.0.0.1:{port}{path}")
+            assert status == 401, (path, status, body[:200])
+            status, _ = _get(f"http://127.0.0.1:{port}{path}", token="not-a-jwt")
+            assert status in (401, 403), path
+        status, body = _get(f"http://127.0.0.1:{port}/wiredesk/nights", token)
+        assert status == 200 and b"wiredesk nights" in body and b"No night has been crawled yet" in body, body[:500]
+        status, body = _get(f"http://127.0.0.1:{port}/api/v2/plugins", token)
+        views = [v for p in json.loads(body)["plugins"] for v in p["external_views"]]
+        assert {(v["url_route"], v["destination"]) for v in views} >= {("wiredesk-nights", "nav"),
+                                                                     ("wiredesk-night", "dag_run")}
+
         shown = _run(["status"], env, timeout=30)
         assert shown.returncode == 0, shown.stdout + shown.stderr
         assert "scheduler healthy" in shown.stdout
@@ -103,3 +139,5 @@ def test_start_login_refuse_anonymous_stop(tmp_path):
             assert stopped.returncode == 0, stopped.stdout + stopped.stderr
             assert not left, [f"{p.pid} {p.cmd}" for p in left]
             assert not (home / airflow_local.PID_FILE_NAME).exists()
+            assert "Stopped the embedded PostgreSQL" in stopped.stdout, stopped.stdout
+            assert not airflow_local.embedded_db_running()

@@ -180,6 +180,7 @@ def test_a_failing_dag_run_posts_to_the_webhook(pipeline_env, tmp_path, receiver
     assert body["dag_id"] == "yonhap_nightly" and body["task_id"] == "check" and body["try"] == 1
     assert body["run_id"].startswith("manual__")
     assert "zero stories" in body["error"]
+    assert body["night"] == f"night {EMPTY_NIGHT} (KST)" and body["night"] in body["error"]  # named alike
     raw = post["body"].decode()
     for secret in (pipeline_env["AWS_SECRET_ACCESS_KEY"], "pw-never-sent", pipeline_env["database_url"]):
         assert secret not in raw

@@ -25,8 +25,11 @@ def loaded(pipeline_env):
 
 
 def sample_parameters(cur) -> dict:
-    cur.execute("SELECT story_id FROM stories ORDER BY revision_count DESC, story_id LIMIT 1")
-    return {"day": "2023-05-10", "failures_day": "2023-05-11", "story_id": cur.fetchone()[0]}
+    cur.execute("SELECT story_id, headline FROM stories ORDER BY revision_count DESC, story_id LIMIT 1")
+    story_id, headline = cur.fetchone()
+    word = max(headline.split(), key=len).strip("()',.\"")  # a word of a real headline, for search_stories.sql
+    return {"day": "2023-05-10", "failures_day": "2023-05-11", "story_id": story_id, "q": word,
+            "date_from": "2023-05-01", "date_to": "2023-05-31", "section": None, "max_rows": 10}
 
 
 @pytest.mark.parametrize("name", QUERY_FILES)
@@ -62,7 +65,7 @@ def test_example_queries_run_in_psql_as_the_readme_shows(loaded):
         args = [psql, loaded["database_url"], "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                 "-f", str(queries.QUERY_DIR / name)]
         for key, value in params.items():
-            args[1:1] = ["-v", f"{key}={value}"]
+            args[1:1] = ["-v", f"{key}={'' if value is None else value}"]  # psql: '' for NULL
         proc = subprocess.run(args, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, (name, proc.stderr)
         assert len(proc.stdout.strip().splitlines()) == len(rows) > 0, name

@@ -1,0 +1,87 @@
+"""The nights view's data and pages (pipelines.nights, pipelines.nights_view) on real PostgreSQL, read as the
+analyst role; the Airflow side (login, the plugin in the UI) is tested in test_airflow_local/test_airflow_api_e2e."""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import pytest
+from psycopg2.extras import Json
+
+from pipelines import nights, nights_view, roles
+
+KST = timezone(timedelta(hours=9))
+
+
+def as_role(url: str, role: str, password: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, f"{role}:{password}@{host}", parts.path, parts.query, ""))
+
+
+def add_run(cur, night: date, run_id: str, status: str, fetched: int, summary: dict) -> int:
+    start = datetime.combine(night, datetime.min.time(), tzinfo=KST)
+    cur.execute("""INSERT INTO crawl_runs (run_id, source, interval_start, interval_end, status, pages_fetched,
+                                           pages_failed, pages_failed_extract, revisions_new, stories_new, summary)
+                   VALUES (%s, 'yonhap', %s, %s, %s, %s, 1, 2, %s, %s, %s) RETURNING crawl_run_id""",
+                (run_id, start, start + timedelta(days=1), status, fetched, fetched - 3, fetched // 2, Json(summary)))
+    return cur.fetchone()[0]
+
+
+@pytest.fixture
+def analyst_url(database_url):
+    suffix = uuid.uuid4().hex[:10]
+    names = {"analyst": f"wd_nv_analyst_{suffix}", "pipeline": f"wd_nv_pipeline_{suffix}"}
+    passwords = {"analyst": f"a-{uuid.uuid4().hex}", "pipeline": f"p-{uuid.uuid4().hex}"}
+    with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+        add_run(cur, date(2023, 5, 9), "scheduled__2023-05-09", "ok", 40,
+                {"stories": 30, "problems": [], "coverage": {"listed": 40, "fetched": 38, "share": 0.95}})
+        failed = add_run(cur, date(2023, 5, 10), "scheduled__2023-05-10", "failed", 10,
+                         {"stories": 0, "problems": ["the night yielded zero stories"],
+                          "grouping_warnings": ["story s1 has 80 revisions"]})
+        add_run(cur, date(2023, 5, 10), "manual__rerun", "failed", 10, {"problems": ["older run"]})
+        cur.execute("""INSERT INTO fetch_failures (source, interval_start, url, stage, reason, last_crawl_run_id)
+                       VALUES ('yonhap', %s, 'https://en.yna.co.kr/view/<x>', 'extract',
+                               'no_body: <script>alert(1)</script>', %s)""",
+                    (datetime(2023, 5, 10, tzinfo=KST), failed))
+    roles.create_roles(names["analyst"], names["pipeline"], passwords, database_url)
+    yield as_role(database_url, names["analyst"], passwords["analyst"])
+    roles.drop_roles(list(names.values()), database_url)
+
+
+def test_latest_run_per_night_read_as_the_analyst(analyst_url, monkeypatch):
+    monkeypatch.setenv(nights.ANALYST_URL_ENV, analyst_url)
+    url, who = nights.reader_url()
+    assert url == analyst_url and "analyst" in who
+    rows = nights.latest_nights(90, url)
+    assert [(r["night"], r["run_id"]) for r in rows] == [(date(2023, 5, 10), "manual__rerun"),
+                                                        (date(2023, 5, 9), "scheduled__2023-05-09")]
+    assert rows[0]["runs_of_night"] == 2
+    detail = nights.night_of_run("scheduled__2023-05-10", url)
+    assert detail["failures_by_reason"] == {"extract:no_body": 1} and detail["failures"][0]["stage"] == "extract"
+    with pytest.raises(psycopg2.Error):  # read-only, whatever the grants
+        conn = psycopg2.connect(url)
+        conn.cursor().execute("DELETE FROM crawl_runs")
+
+
+def test_pages_show_failures_coverage_warnings_and_escape_input(analyst_url):
+    rows = nights.latest_nights(90, analyst_url)
+    airflow = {"manual__rerun": {"state": "failed", "failed_tasks": [{"task_id": "check", "try_number": 1}]}}
+    page = nights_view.render_nights(rows, airflow, "analyst role (read-only)")
+    chart = json.loads(re.search(r"const rows = (\[.*?\]);", page).group(1))
+    assert [(c["night"], c["failed"]) for c in chart] == [("2023-05-09", False), ("2023-05-10", True)]
+    assert "uPlot.iife.min.js" in page and "new uPlot(" in page
+    assert "/dags/yonhap_nightly/runs/manual__rerun/tasks/check" in page and "older run" in page
+    assert re.search(r"coverage: [^<]*share 95.0%", page) and "listed 40" in page
+    detail = nights.night_of_run("scheduled__2023-05-10", analyst_url)
+    others = nights.runs_of_night(detail["night"], analyst_url)
+    run_page = nights_view.render_run("yonhap_nightly", "scheduled__2023-05-10", detail, others, {}, "x")
+    assert "wiredesk night 2023-05-10 (KST)" in run_page and "story s1 has 80 revisions" in run_page
+    assert "<script>alert(1)" not in run_page and "&lt;script&gt;alert(1)" in run_page
+    assert "manual__rerun" in run_page  # the other run of the night
+    other_dag = nights_view.render_run("yonhap_export", "scheduled__x", None, [], {}, "x")
+    assert "only runs of <code>yonhap_nightly</code> crawl a night" in other_dag
