@@ -8,6 +8,7 @@ CREATE TABLE discovery_frontier (
     url             text        NOT NULL,           -- canonical: BASE/view/<article id>, no query
     surface         text        NOT NULL,           -- listings | feeds | sitemap
     article_id      text        NOT NULL,
+    id_day          date,                           -- the date in the article id (AEN + YYYYMMDD ...), if valid
     time_hint       timestamptz,                    -- the published time the surface gave, if readable
     time_form       text        NOT NULL,           -- kst14 | rfc822 | iso8601 | listing_en | none
     first_seen_at   timestamptz NOT NULL DEFAULT now(),
@@ -16,6 +17,7 @@ CREATE TABLE discovery_frontier (
 );
 CREATE INDEX discovery_frontier_time_idx ON discovery_frontier (source, time_hint);
 CREATE INDEX discovery_frontier_article_idx ON discovery_frontier (source, article_id);
+CREATE INDEX discovery_frontier_id_day_idx ON discovery_frontier (source, id_day) WHERE time_hint IS NULL;
 
 -- One row per read of a surface url, by a crawl run (crawl_run_id) or a discover run (discover_run_id).
 -- A read that named nothing keeps its reason: no surface ever yields a silent zero.

@@ -57,17 +57,18 @@ def record_reads(conn, source: str, reads: list[dict], *, crawl_run_id: int | No
             for url, article_id, hint, form, _position in r.get("sightings") or []:
                 key = (url, r["surface"])
                 if key not in rows or (rows[key][3] is None and hint):  # one row per key per statement
-                    rows[key] = (source, url, r["surface"], hint and datetime.fromisoformat(hint), form, article_id)
+                    rows[key] = (source, url, r["surface"], hint and datetime.fromisoformat(hint), form, article_id,
+                                 parse.id_date(article_id))
         if rows:
             execute_values(cur, """
-                INSERT INTO discovery_frontier (source, url, surface, time_hint, time_form, article_id)
+                INSERT INTO discovery_frontier (source, url, surface, time_hint, time_form, article_id, id_day)
                 VALUES %s
                 ON CONFLICT (source, url, surface) DO UPDATE SET
                     last_seen_at = now(),
                     time_hint = coalesce(discovery_frontier.time_hint, EXCLUDED.time_hint),
                     time_form = CASE WHEN discovery_frontier.time_hint IS NULL THEN EXCLUDED.time_form
                                      ELSE discovery_frontier.time_form END""",
-                           [(s, u, sf, h, f, a) for s, u, sf, h, f, a in rows.values()])
+                           list(rows.values()))
     return len(rows)
 
 
@@ -86,7 +87,7 @@ def night_frontier(cur, source: str, start: datetime, end: datetime) -> list[dic
         SELECT url, min(article_id), min(time_hint) FROM discovery_frontier
         WHERE source = %s AND (
               (time_hint >= %s AND time_hint < %s)
-           OR (time_hint IS NULL AND to_date(substring(article_id FROM 4 FOR 8), 'YYYYMMDD') BETWEEN %s AND %s))
+           OR (time_hint IS NULL AND id_day BETWEEN %s AND %s))
         GROUP BY url ORDER BY url""", (source, start, end, first_day, last_day))
     return [{"url": url, "article_id": article_id, "time_hint": hint.isoformat() if hint else None}
             for url, article_id, hint in cur.fetchall()]
