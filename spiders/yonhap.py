@@ -65,6 +65,7 @@ class YonhapSpider(scrapy.Spider):
         self.listing_items: list[Sighting] = []
         self.listings_started = False
         self.sitemaps_requested: set[str] = set()
+        self.discovery_pending = 0  # feed/sitemap/robots reads not yet answered: listings wait for them
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -87,13 +88,19 @@ class YonhapSpider(scrapy.Spider):
 
     # --- phase 1: frontier, feeds, sitemaps -------------------------------------------------------
     async def start(self):
+        # robots.txt first, alone: every other request waits for its rules (Scrapy's RobotsTxtMiddleware
+        # was seen letting requests through that were queued while it was still fetching them), and it
+        # names the sitemaps
+        yield self.surface_request(f"{self.base_url}/robots.txt", "robots", self.parse_robots)
+
+    def after_robots(self, sitemaps: list[str]):
         for request in self.frontier_requests():
             yield request
         if "feeds" in self.surfaces:
             for channel in parse.FEED_CHANNELS:
                 yield self.surface_request(f"{self.base_url}/RSS/{channel}.xml", "feeds", self.parse_feed)
         if "sitemap" in self.surfaces:
-            yield self.surface_request(f"{self.base_url}/robots.txt", "robots", self.parse_robots)
+            yield from self.sitemap_requests(sitemaps or [self.base_url + parse.SITEMAP_PATH])
 
     def frontier_requests(self):
         """The night's frontier (pipelines.discovery.frontier.write_night_file): one JSON object a line."""
@@ -110,14 +117,27 @@ class YonhapSpider(scrapy.Spider):
                                                            "frontier")])
 
     def surface_request(self, url: str, surface: str, callback, **cb_kwargs) -> scrapy.Request:
+        if surface != "listings":
+            self.discovery_pending += 1
         return scrapy.Request(url, callback=callback, errback=self.surface_failed, cb_kwargs=cb_kwargs,
                               meta={"surface": surface}, dont_filter=surface == "robots")
 
+    def discovery_done(self, response_or_request):
+        """One feed/sitemap/robots read answered; when none is left, the listings start (they need
+        the times the other surfaces gave)."""
+        self.discovery_pending -= 1
+        if self.discovery_pending == 0:
+            yield from self.start_listings()
+
     def parse_robots(self, response):
+        yield from self._parse_robots(response)
+        yield from self.discovery_done(response)
+
+    def _parse_robots(self, response):
         named = parse.sitemaps_from_robots(response.body, self.base_url) if response.status == 200 else []
         yield SurfaceRead(self.source, self.night, "robots", response.url, response.status, "robots",
                           problems=[] if named else ["robots.txt names no sitemap: trying /news-sitemap.xml"])
-        yield from self.sitemap_requests(named or [self.base_url + parse.SITEMAP_PATH])
+        yield from self.after_robots(named)
 
     def sitemap_requests(self, urls: list[str]):
         for url in urls:
@@ -127,9 +147,11 @@ class YonhapSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         yield from self.read_surface(response, "feeds", parse.parse_feed)
+        yield from self.discovery_done(response)
 
     def parse_sitemap(self, response):
         yield from self.read_surface(response, "sitemap", parse.parse_sitemap)
+        yield from self.discovery_done(response)
 
     def read_surface(self, response, surface: str, parser):
         try:
@@ -172,16 +194,23 @@ class YonhapSpider(scrapy.Spider):
         yield SurfaceRead(self.source, self.night, request.meta.get("surface", "?"), request.url,
                           records[0].http_status if records else None, reason=reason)
         yield from records
-        if request.meta.get("surface") == "robots":  # no robots.txt to read: try the usual sitemap
-            yield from self.sitemap_requests([self.base_url + parse.SITEMAP_PATH])
+        if request.meta.get("surface") == "robots":  # no robots.txt to read: on with the usual sitemap
+            yield from self.after_robots([])
         if request.meta.get("surface") == "listings":
             yield from self.end_listing_walk()
+        else:
+            yield from self.discovery_done(request)
 
     # --- phase 2: listings, the backstop ----------------------------------------------------------
-    def start_listings_when_idle(self, spider=None):
+    def start_listings(self):
         if "listings" in self.surfaces and not self.listings_started:
             self.listings_started = True
-            self.crawler.engine.crawl(self.listing_request(1))
+            yield self.listing_request(1)
+
+    def start_listings_when_idle(self, spider=None):
+        """Safety net: should a read never be answered, the listings still run before the spider closes."""
+        for request in self.start_listings():
+            self.crawler.engine.crawl(request)
             raise DontCloseSpider
 
     def listing_request(self, page: int) -> scrapy.Request:
