@@ -35,6 +35,7 @@ CREATE TABLE discovery_reads (
     in_window       integer     NOT NULL DEFAULT 0,
     time_forms      jsonb       NOT NULL DEFAULT '{}'::jsonb,
     problems        jsonb       NOT NULL DEFAULT '[]'::jsonb,
+    named           jsonb       NOT NULL DEFAULT '[]'::jsonb,  -- the canonical urls this read named
     reason          text,
     CHECK (crawl_run_id IS NOT NULL OR discover_run_id IS NOT NULL)
 );

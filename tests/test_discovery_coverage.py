@@ -45,11 +45,11 @@ def test_frontier_gathers_a_night_from_feeds_that_roll_over(pipeline_env, site_f
         now = datetime.combine(day, time(0), tzinfo=KST) + timedelta(hours=hour)
         site.options = dataclasses.replace(options, now=now)
         result = dag_tasks.discover_for_run(now - timedelta(hours=1), now, f"discover-{hour:02d}")
-        assert result["empty_or_failed"] == [f"{site.base_url}/news-sitemap.xml: http_404"]
+        assert f"{site.base_url}/news-sitemap.xml: http_404" in result["empty_or_failed"]  # named, not silent
     assert frontier_urls(pipeline_env["database_url"]) == every_url
     # one read, as a nightly crawl at 01:30 would make it, sees only the feeds' latest items
     last_read = {row[0] for r in frontier.read_surfaces(site.base_url, sitemap=False) for row in r["sightings"]}
-    assert len(last_read) < len(every_url) / 2
+    assert len(last_read) <= 7 * 10 < len(every_url)
     # a repeated run changes nothing: the same frontier, that run's reads replaced, not added
     with psycopg2.connect(pipeline_env["database_url"]) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*), min(first_seen_at) FROM discovery_frontier")
@@ -70,7 +70,7 @@ def test_frontier_gathers_a_night_from_feeds_that_roll_over(pipeline_env, site_f
     assert steps["crawl"]["pages_fetched"] == 120
     coverage = steps["check"]["coverage"]
     assert coverage["in_window"] == coverage["fetched"] == 120 and coverage["failed"] == 0
-    assert coverage["surfaces"]["feeds"]["in_window"] == 120
+    assert coverage["surfaces"]["feeds"]["in_window"] == coverage["surfaces"]["feeds"]["in_window_this_night"] == 120
     assert coverage["surfaces"]["feeds"]["time_forms"] == {"kst14": 120}
     assert coverage["serials"]["missing"] == 0
     assert coverage["surfaces"]["sitemap"]["empty_reason"].startswith("every read failed or named nothing")

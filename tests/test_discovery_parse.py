@@ -177,8 +177,9 @@ def test_serial_gaps_text():
 
 def test_drift_and_gap_problems(monkeypatch):
     def coverage(feeds: int, missing_share: float = 0.1) -> dict:
-        return {"surfaces": {"feeds": {"in_window": feeds, "empty_reason": "every read failed: x: http_404"},
-                             "listings": {"in_window": 10}},
+        return {"surfaces": {"feeds": {"in_window_this_night": feeds,
+                                       "empty_reason": "every read failed: x: http_404"},
+                             "listings": {"in_window_this_night": 10}},
                 "serials": {"highest": 100, "missing_share": missing_share, "text": "serials 1-100, ..."}}
     assert problems(coverage(0), []) == []  # nothing before: no drift to speak of
     assert problems(coverage(0), [coverage(0)]) == []

@@ -5,7 +5,9 @@ every surface named, by the discover DAG during the day and by the crawl itself)
 surface reads, the pages it fetched and its recorded failures. The result goes into
 `crawl_runs.summary["coverage"]` (and so the run's asset event), and two checks read it:
 
-- discovery drift: a surface that had items in the window on recent nights has none now;
+- discovery drift: a surface that had items in the window on recent nights has none now (counting only
+  what the surface named during this night's discovery: this crawl's reads and the discover runs since
+  the previous crawl, not sightings kept from earlier reads);
 - serial gaps: the share of the day's article-id serials (1 .. highest seen) that no surface named
   exceeds WIREDESK_MAX_SERIAL_GAP_SHARE.
 
@@ -62,6 +64,18 @@ def night_coverage(cur, crawl_run_id: int) -> dict:
     cur.execute("""SELECT surface, url, http_status, items, time_forms, problems, reason FROM discovery_reads
                    WHERE crawl_run_id = %s ORDER BY read_id""", (crawl_run_id,))
     reads = cur.fetchall()
+    # named during this night's discovery: this crawl's reads and the discover runs since the previous crawl
+    cur.execute("""
+        SELECT d.surface, jsonb_array_elements_text(d.named) FROM discovery_reads d
+        JOIN crawl_runs c ON c.crawl_run_id = %s
+        WHERE d.source = c.source AND (d.crawl_run_id = c.crawl_run_id OR (d.crawl_run_id IS NULL AND d.read_at <= now()
+              AND d.read_at > coalesce((SELECT max(p.started_at) FROM crawl_runs p WHERE p.source = c.source
+                                        AND p.crawl_run_id <> c.crawl_run_id AND p.started_at < c.started_at),
+                                       '-infinity')))""", (crawl_run_id,))
+    live: dict[str, set[str]] = {s: set() for s in COVERAGE_SURFACES}
+    for surface, url in cur.fetchall():
+        if surface in live:
+            live[surface].add(url)
 
     hints: dict[str, datetime] = {}
     ids: dict[str, str] = {}
@@ -95,6 +109,7 @@ def night_coverage(cur, crawl_run_id: int) -> dict:
         mine = by_surface[surface] & night_urls
         surface_reads = [r for r in reads if r[0] == surface]
         entry = {"reads": len(surface_reads), "seen": len(by_surface[surface]), "in_window": len(mine),
+                 "in_window_this_night": len(live[surface] & night_urls),
                  "fetched": len(mine & fetched_in), "failed": len(mine & failed_in),
                  "time_forms": dict(forms[surface])}
         unread = [{"url": r[1], "reason": r[6]} for r in surface_reads if r[6]]
@@ -103,7 +118,7 @@ def night_coverage(cur, crawl_run_id: int) -> dict:
         problems = [p for r in surface_reads for p in (r[5] or [])]
         if problems:
             entry["problems"] = problems[:20]
-        if not mine:
+        if not mine or not entry["in_window_this_night"]:
             entry["empty_reason"] = empty_reason(surface_reads, len(by_surface[surface]))
         surfaces_out[surface] = entry
     overlap = Counter("+".join(s for s in COVERAGE_SURFACES if u in by_surface[s]) or "fetched only"
@@ -159,8 +174,8 @@ def previous_coverage(cur, crawl_run_id: int, nights: int = DRIFT_NIGHTS) -> lis
 def problems(coverage: dict, previous: list[dict]) -> list[str]:
     found = []
     for surface, entry in coverage["surfaces"].items():
-        before = [p["surfaces"].get(surface, {}).get("in_window", 0) for p in previous if p.get("surfaces")]
-        if entry["in_window"] == 0 and any(before):
+        before = [p["surfaces"].get(surface, {}).get("in_window_this_night", 0) for p in previous if p.get("surfaces")]
+        if entry["in_window_this_night"] == 0 and any(before):
             found.append(f"discovery drift: surface {surface} yielded no item in the window (it yielded "
                          f"{', '.join(map(str, before))} on the previous nights): {entry.get('empty_reason')}")
     serials = coverage["serials"]
@@ -176,8 +191,9 @@ def format_coverage(coverage: dict) -> str:
              f"{coverage['named_not_fetched']} named but not fetched, {coverage['fetched_out_of_window']} fetched "
              "outside the night"]
     for surface, e in coverage["surfaces"].items():
-        line = f"  {surface:<8} seen {e['seen']:>4}, in window {e['in_window']:>4}, fetched {e['fetched']:>4}, " \
-               f"failed {e['failed']:>3}; forms {e['time_forms'] or '-'}"
+        line = (f"  {surface:<8} seen {e['seen']:>4}, in window {e['in_window']:>4} "
+                f"({e['in_window_this_night']} named this night), fetched {e['fetched']:>4}, failed {e['failed']:>3}; "
+                f"forms {e['time_forms'] or '-'}")
         if "empty_reason" in e:
             line += f"; EMPTY: {e['empty_reason']}"
         parts.append(line)

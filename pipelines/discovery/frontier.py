@@ -44,11 +44,12 @@ def record_reads(conn, source: str, reads: list[dict], *, crawl_run_id: int | No
         if reads:
             execute_values(cur, """
                 INSERT INTO discovery_reads (source, surface, url, crawl_run_id, discover_run_id, http_status, kind,
-                                             items, in_window, time_forms, problems, reason)
+                                             items, in_window, time_forms, problems, named, reason)
                 VALUES %s""", [
                 (source, r["surface"], r["url"], crawl_run_id, discover_run_id, r.get("http_status"),
                  r.get("kind") or None, len(r.get("sightings") or []), r.get("in_window") or 0,
-                 Json(_forms(r.get("sightings") or [])), Json(r.get("problems") or []), r.get("reason"))
+                 Json(_forms(r.get("sightings") or [])), Json(r.get("problems") or []),
+                 Json([row[0] for row in r.get("sightings") or []]), r.get("reason"))
                 for r in reads])
         rows = {}
         for r in reads:
