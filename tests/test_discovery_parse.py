@@ -129,8 +129,8 @@ def test_listing_markup_with_and_without_times():
     assert [s.time_form for s in result.items] == ["listing_en", "none", "none"]
     assert [s.position for s in result.items] == [1, 2, 3]
     assert parse.listing_url(BASE, 1) == BASE + "/news" and parse.listing_url(BASE, 3) == BASE + "/news/3"
-    assert parse.parse_listing("<html><div class='list-type038'><li><a href='/view/x'>x</a></li></div></html>",
-                               BASE + "/news", BASE).items == []
+    assert parse.parse_listing(f"<html><div class='other-list'><ul><li><article><a href='/view/{AID}'>x</a>"
+                               "</article></li></ul></div></html>", BASE + "/news", BASE).items == []
 
 
 def sighting(aid: str, position: int, when: datetime | None = None) -> parse.Sighting:
@@ -189,3 +189,10 @@ def test_drift_and_gap_problems(monkeypatch):
     monkeypatch.setenv("WIREDESK_MAX_SERIAL_GAP_SHARE", "0.3")
     (gap,) = problems(coverage(5, 0.31), [coverage(5)])
     assert gap.startswith("serial gaps: serials 1-100") and "more than 30%" in gap
+
+
+def test_iso_feed_with_a_permalink_guid_and_no_link():
+    body = feed(f"<item><guid>//en.yna.co.kr/view/{AID}</guid><title>a</title>"
+                f"<pubDate>2025-01-18T08:00:05+09:00</pubDate></item>", built_tag="lastBuildDate")
+    (item,) = parse.parse_feed(body, BASE + "/RSS/news.xml", BASE).items
+    assert (item.url, item.article_id, item.time_form) == (f"{BASE}/view/{AID}", AID, "iso8601")

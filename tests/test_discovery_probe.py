@@ -90,3 +90,19 @@ print(json.dumps({'timetable': type(dag.timetable).__name__, 'tz': str(dag.timet
     assert info == {"timetable": "CronDataIntervalTimetable", "tz": "Asia/Seoul", "catchup": False,
                     "max_active_runs": 1, "tags": ["discovery", "wiredesk", "yonhap"], "doc": True,
                     "retries": [2], "tasks": ["discover"]}
+
+
+@pytest.mark.slow
+def test_discover_dag_runs_in_airflow_and_fills_the_frontier(pipeline_env, tmp_path):
+    from helpers import count
+
+    env = airflow_runs.airflow_env(tmp_path / "airflow")
+    airflow_runs.ensure_metadata_db(env)
+    proc = airflow_runs.dags_test("yonhap_discover", "2023-05-11T23:40:00+09:00", env)
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
+    url = pipeline_env["database_url"]
+    site = pipeline_env["site"]
+    # every article of the site is in a feed or the sitemap; nothing was fetched
+    assert count(url, "SELECT count(DISTINCT article_id) FROM discovery_frontier") == 48
+    assert count(url, "SELECT count(*) FROM discovery_reads WHERE discover_run_id IS NOT NULL AND reason IS NULL") == 9
+    assert not [p for _, p, _ in site.requests if p.startswith("/view/")]

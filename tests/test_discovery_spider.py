@@ -38,13 +38,12 @@ def article_requests(site) -> Counter:
 
 
 SINGLE_SURFACE_FORMS = {
-    "listings, no time in the server html": SiteOptions(listing_dates="empty").only("listings"),
-    "listings, no date element, short pages": SiteOptions(listing_dates="absent", page_size=6).only("listings"),
+    "listings, no time in the server html, short pages": SiteOptions(listing_dates="empty", page_size=6).only(
+        "listings"),
     "listings, time as the script writes it": SiteOptions(listing_dates="js").only("listings"),
     "feeds, generator raw form": SiteOptions(feed_form="raw").only("feeds"),
     "feeds, rfc 822, guid, protocol-relative": SiteOptions(feed_form="rfc822", link_form="protocol_relative",
                                                            feed_link_query=False).only("feeds"),
-    "feeds, iso 8601, guid url": SiteOptions(feed_form="iso8601").only("feeds"),
     "sitemap urlset named by robots": SiteOptions().only("sitemap"),
     "sitemap index, no robots line, protocol-relative": SiteOptions(
         sitemap_form="index", robots_sitemap_line=False, link_form="protocol_relative").only("sitemap"),
