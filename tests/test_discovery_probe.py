@@ -36,6 +36,7 @@ def test_probe_reports_every_surface_and_form(loopback):
     assert lines[-3:] == ["listings: ok (47 items, 21 in the night, 0 urls unread)",
                           "feeds: ok (96 items, 34 in the night, 0 urls unread)",
                           "sitemap: ok (34 items, 17 in the night, 0 urls unread)"]
+    assert "articles: /view/AEN20230511009500315 allowed by robots.txt (not fetched)" in lines
     assert paths[0] == "/robots.txt" and len(paths) == len(set(paths))  # one read per url
     assert not [p for p in paths if p.startswith("/view/")]  # no article fetched
 
@@ -52,6 +53,16 @@ def test_probe_fails_on_an_empty_surface_and_says_why(loopback):
 
     result = surfaces.parse_feed(broken, "https://en.yna.co.kr/RSS/news.xml", "https://en.yna.co.kr")
     assert result.items == [] and "not an article of this site" in result.problems[0]
+
+
+def test_probe_fails_when_robots_forbids_the_articles(loopback, monkeypatch):
+    import replay.surfaces
+
+    original = replay.surfaces.robots_txt
+    monkeypatch.setattr(replay.surfaces, "robots_txt", lambda base, line: original(base, line).replace("Disallow: /search", "Disallow: /view/AEN"))
+    with ReplaySite() as site:
+        code, lines = run_probe(site)
+    assert code == 1 and "articles: /view/AEN20230511009500315 DISALLOWED by robots.txt (not fetched)" in lines
 
 
 def test_probe_refuses_loopback_without_the_allowance(monkeypatch):

@@ -4,7 +4,8 @@ Meant for the first day against the real site (and whenever a night's coverage l
 RSS channels, the news sitemap (as robots.txt names it, or /news-sitemap.xml; an index is followed)
 and the listings, it prints item counts, the date forms it parsed, how many items fall in the night
 and anything it could not read. It obeys robots.txt, waits between requests, refuses non-public
-addresses (loopback only with WIREDESK_ALLOW_LOOPBACK=1) and exits 1 when a surface yields nothing.
+addresses (loopback only with WIREDESK_ALLOW_LOOPBACK=1) and exits 1 when a surface yields nothing or
+robots.txt forbids the article pages themselves (checked, not fetched).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 from pipelines import config
 from pipelines.discovery import surfaces as parse
-from pipelines.discovery.fetch import PoliteFetcher
+from pipelines.discovery.fetch import PoliteFetcher, user_agent
 from pipelines.intervals import KST, night_window
 
 LISTING_PROBES = ("/news", "/news/2", "/nk/index")
@@ -32,6 +33,7 @@ def probe(base_url: str | None = None, night: date | None = None, out=print,
     named = parse.sitemaps_from_robots(fetcher.robots_text, base_url) if robots.ok else []
     out(f"robots.txt: {robots.status or robots.reason}; Sitemap lines: {', '.join(named) or 'none'}")
     totals: dict[str, Counter] = {s: Counter() for s in parse.SURFACES}
+    named_articles: list[str] = []
 
     def report(surface: str, url: str, result: parse.SurfaceParse | None, reason: str | None) -> None:
         path = urlsplit(url).path or url
@@ -50,6 +52,7 @@ def probe(base_url: str | None = None, night: date | None = None, out=print,
             out(f"           could not read: {problem}")
         if len(result.problems) > 5:
             out(f"           ... and {len(result.problems) - 5} more")
+        named_articles.extend(s.url for s in result.items[:1])
         totals[surface]["items"] += len(result.items) + len(result.child_urls)
         totals[surface]["in_night"] += timed + by_day
 
@@ -81,10 +84,16 @@ def probe(base_url: str | None = None, night: date | None = None, out=print,
     for path in LISTING_PROBES:
         read("listings", base_url + path, parse.parse_listing, reference=start)
 
+    # the www host's robots.txt disallows /view/AEN* for its own crawler: say whether ours may fetch articles
+    article_allowed = True
+    if named_articles:
+        article_allowed = fetcher.robots.can_fetch(user_agent(), named_articles[0])
+        out(f"articles: {urlsplit(named_articles[0]).path} {'allowed' if article_allowed else 'DISALLOWED'} "
+            "by robots.txt (not fetched)")
     empty = [s for s, t in totals.items() if t["items"] == 0]
     for surface, t in totals.items():
         verdict = "EMPTY" if surface in empty else "ok"
         out(f"{surface}: {verdict} ({t['items']} items, {t['in_night']} in the night, {t['unread']} urls unread)")
     if empty:
         out(f"surfaces that yielded nothing: {', '.join(empty)} (see README: 'Before the first night')")
-    return 1 if empty else 0
+    return 1 if empty or not article_allowed else 0
