@@ -138,9 +138,9 @@ def night_coverage(cur, crawl_run_id: int) -> dict:
 def empty_reason(reads: list, seen: int) -> str:
     if not reads and not seen:
         return "not read by this crawl, and no sighting in the frontier"
-    failed = [f"{r[1]}: {r[6]}" for r in reads if r[6]]
+    failed = sorted(f"{r[1]}: {r[6]}" for r in reads if r[6])
     if failed and len(failed) == len(reads):
-        return "every read failed or named nothing: " + "; ".join(failed[:5])
+        return "every read failed or named nothing: " + "; ".join(failed[:10])
     items = sum(r[3] or 0 for r in reads)
     return f"parsed {items} items in {len(reads)} reads, none in the window" + (
         f" ({'; '.join(failed[:3])})" if failed else "")
