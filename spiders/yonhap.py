@@ -109,12 +109,14 @@ class YonhapSpider(scrapy.Spider):
         with open(self.frontier_path, encoding="utf-8") as handle:
             rows = [json.loads(line) for line in handle if line.strip()]
         for row in rows:
+            if not parse.ARTICLE_ID.fullmatch(row.get("article_id") or ""):
+                continue
+            url = parse.canonical_url(self.base_url, row["article_id"])  # only ever this base
             hint = parse_instant(row["time_hint"]) if row.get("time_hint") else None
             if hint is not None:
-                self.known[row["url"]] = hint
+                self.known[url] = hint
             if (hint is not None and self.in_window(hint)) or (hint is None and self.id_in_night(row["article_id"])):
-                yield from self.article_requests([Sighting(row["url"], row["article_id"], "frontier", hint,
-                                                           "frontier")])
+                yield from self.article_requests([Sighting(url, row["article_id"], "frontier", hint, "frontier")])
 
     def surface_request(self, url: str, surface: str, callback, **cb_kwargs) -> scrapy.Request:
         if surface != "listings":
