@@ -3,14 +3,16 @@
 
 Every night at 01:30 KST, archive the previous KST day of Yonhap English wire copy:
 
-1. **crawl**: the `yonhap` spider discovers the day's articles (listings, RSS, news sitemap),
-   fetches them politely and archives each raw page (content-addressed) before anything else;
+1. **crawl**: the `yonhap` spider fetches the day's frontier (what `yonhap_discover` saw) and what it
+   discovers itself (RSS, news sitemap, listings as the backstop), politely, and archives each raw page
+   (content-addressed) before anything else;
 2. **load**: extracts every archived page and upserts one `story_revisions` row per distinct version;
 3. **group**: gives new revisions their story and refreshes `stories`;
-4. **check**: fails the run when the night yields no stories or too many pages fail extraction
+4. **check**: fails the run when the night yields no stories, too many pages fail extraction, a
+   discovery surface drifts to nothing or the day's article-id serials show too many gaps
    (without retrying: the data would not change); a passing check stores the run summary in
    `crawl_runs.summary` and attaches it to the `wiredesk://yonhap/stories` asset event of the run
-   (stories new/revised/unchanged, pages failed by reason).
+   (stories new/revised/unchanged, pages failed by reason, discovery coverage per surface).
 
 Tasks pass a crawl run id and counts, never pages. Rerunning a night changes nothing.
 A task's final failure calls `pipelines.alerts.on_failure` (webhook `WIREDESK_ALERT_WEBHOOK`,

@@ -7,6 +7,7 @@ import os
 from psycopg2.extras import Json
 
 from pipelines import db
+from pipelines.discovery import coverage
 
 log = logging.getLogger(__name__)
 # Extraction reasons that mean the page no longer looks like the layout the parser knows.
@@ -77,6 +78,9 @@ def check_crawl_run(crawl_run_id: int) -> dict:
     with db.transaction() as conn, conn.cursor() as cur:
         summary = run_summary(cur, crawl_run_id)
         found = problems(summary, drifted_urls(cur, crawl_run_id))
+        # discovery coverage per surface, serial gaps and discovery drift (pipelines/discovery/coverage.py)
+        summary["coverage"] = coverage.night_coverage(cur, crawl_run_id)
+        found += coverage.problems(summary["coverage"], coverage.previous_coverage(cur, crawl_run_id))
         summary["problems"] = found
         cur.execute("""UPDATE crawl_runs SET status = %s, summary = %s, finished_at = now()
                        WHERE crawl_run_id = %s""", ("failed" if found else "ok", Json(summary), crawl_run_id))

@@ -62,12 +62,17 @@ def start_crawl_run(conn, *, run_id: str, source: str, start: datetime, end: dat
 
 
 def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base_url: str | None = None,
-               settings: dict | None = None) -> None:
-    """Run `scrapy crawl` in a subprocess; `settings` overrides Scrapy settings (-s NAME=VALUE)."""
+               settings: dict | None = None, spider_args: dict | None = None) -> None:
+    """Run `scrapy crawl` in a subprocess; `settings` overrides Scrapy settings (-s NAME=VALUE),
+    `spider_args` adds spider arguments (-a NAME=VALUE: surfaces, frontier). Surface reads go to
+    MANIFEST with the suffix .discovery.jsonl (pipelines.discovery.record reads them)."""
     args = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"start={start.isoformat()}",
-            "-a", f"end={end.isoformat()}", "-s", f"WIREDESK_MANIFEST={manifest}"]
+            "-a", f"end={end.isoformat()}", "-s", f"WIREDESK_MANIFEST={manifest}",
+            "-s", f"WIREDESK_DISCOVERY_MANIFEST={discovery_manifest(manifest)}"]
     if base_url:
         args += ["-a", f"base_url={base_url}"]
+    for name, value in (spider_args or {}).items():
+        args += ["-a", f"{name}={value}"]
     for name, value in (settings or {}).items():
         args += ["-s", f"{name}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings",
@@ -80,6 +85,10 @@ def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base
     log.info("scrapy finished with exit code %s; log tail:\n%s", proc.returncode, tail)
     if proc.returncode != 0:
         raise CrawlError(f"scrapy crawl {spider} exited with {proc.returncode}:\n{tail}")
+
+
+def discovery_manifest(manifest: Path) -> Path:
+    return manifest.with_suffix(".discovery.jsonl")
 
 
 def read_manifest(path: Path) -> tuple[list[dict], list[dict]]:
@@ -173,14 +182,20 @@ def crawl_night(*, run_id: str, source: str, start: datetime, end: datetime, bas
     check_raw_store()
     with db.transaction() as conn:
         crawl_run_id = start_crawl_run(conn, run_id=run_id, source=source, start=start, end=end)
+    from pipelines.discovery import frontier
+
     with tempfile.TemporaryDirectory(prefix="wiredesk-crawl-") as work:
         manifest = Path(work) / "manifest.jsonl"
-        run_spider(source, start, end, manifest, base_url)
+        # the night's frontier (what the discover DAG saw during the day) is fetched with the night
+        night_file = frontier.write_night_file(source, start, end, Path(work) / "frontier.jsonl")
+        run_spider(source, start, end, manifest, base_url, spider_args={"frontier": night_file})
         pages, failures = read_manifest(manifest)
+        reads = frontier.read_discovery_manifest(discovery_manifest(manifest))
     archive_failures = [f for f in failures if f["stage"] == "archive"]
     problem = archive_failure_message(archive_failures, len(pages)) if archive_failures else None
     with db.transaction() as conn:
         record_manifest(conn, crawl_run_id, start, pages, failures)
+        frontier.record_reads(conn, source, reads, crawl_run_id=crawl_run_id)
         if problem:
             mark_failed(conn, crawl_run_id, problem)
     if problem:

@@ -11,6 +11,7 @@ import sys
 import time
 
 from pipelines import airflow_runs, config, db, queries
+from pipelines.discovery.coverage import format_coverage
 
 
 def main() -> int:
@@ -53,6 +54,12 @@ def main() -> int:
             SELECT (interval_start AT TIME ZONE 'Asia/Seoul')::date AS night, status, pages_fetched, pages_failed,
                    pages_failed_extract, revisions_new, stories_new, stories_revised, stories_unchanged
             FROM crawl_runs ORDER BY interval_start, crawl_run_id""")))
+        print("\ndiscovery coverage per night (pipelines/discovery/coverage.py):")
+        cur.execute("""SELECT DISTINCT ON (interval_start) (interval_start AT TIME ZONE 'Asia/Seoul')::date,
+                              summary->'coverage' FROM crawl_runs WHERE summary ? 'coverage'
+                       ORDER BY interval_start, crawl_run_id DESC""")
+        for night, coverage in cur.fetchall():
+            print(f"night {night}: {format_coverage(coverage)}")
         cur.execute("SELECT count(*) FROM stories")
         stories = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM story_revisions")

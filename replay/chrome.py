@@ -155,7 +155,7 @@ def header(page_title: str) -> str:
 <ul class="sns-link">
 <li class="fb"><a href="https://www.facebook.com/yonhapenglish" target="_blank" rel="nofollow">Facebook</a></li>
 <li class="tw"><a href="https://twitter.com/YonhapNews" target="_blank" rel="nofollow">Twitter</a></li>
-<li class="rss"><a href="/RSS/news.xml">RSS Feed</a></li>
+<li class="rss"><a href="//en.yna.co.kr/channel/index">RSS Feed</a></li>
 </ul>
 </div>
 <div id="allMenu" class="all-menu">

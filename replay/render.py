@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import format_datetime
 from html import escape
 
 from . import chrome
@@ -12,16 +11,9 @@ from .model import Article
 CANONICAL = "https://en.yna.co.kr/view/"
 SITE_NAME = "Yonhap News Agency"
 
-ROBOTS_TXT = "User-agent: *\nDisallow: /search\nDisallow: /private/\n"
-
-
 def shown_time(moment: datetime) -> str:
     """'14:53 May 9, 2023' as in div.info-con span.txt."""
     return f"{moment:%H:%M} {moment:%B} {moment.day}, {moment.year}"
-
-
-def listing_time(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def _attr(text: str) -> str:
@@ -199,17 +191,11 @@ def render_broken_article(a: Article, links: SiteLinks) -> str:
     return _page(f"{a.title} | {SITE_NAME}", "page-view v2", main, SiteLinks([], []), _article_meta(a))
 
 
-def render_listing(items: list[Article], page: int, has_next: bool, links: SiteLinks) -> str:
-    lis = "\n".join(
-        f'<li><div class="item-box01"><div class="news-con"><a href="/view/{a.article_id}" class="tit-wrap">'
-        f'<strong class="tit-news">{_text(a.title)}</strong></a>'
-        f'<span class="txt-time">{listing_time(a.published)}</span></div></div></li>'
-        for a in items)
-    paging = f'<div class="paging"><a class="next" href="/news?page={page + 1}">Next</a></div>' if has_next else ""
-    main = (f'<div class="section-tit"><h2 class="tit">All Headlines</h2></div>\n'
-            f'<div class="list-type038">\n<ul class="list">\n{lis}\n</ul>\n</div>\n{paging}\n'
+def render_listing(title: str, items_html: str, links: SiteLinks) -> str:
+    """A listing page (`/news/N`, a section list): the items come from replay.surfaces.listing_items."""
+    main = (f'<div class="section-tit"><h2 class="tit">{_text(title)}</h2></div>\n{items_html}\n'
             f'<div class="search-link"><a href="/search?query=headlines&amp;lang=EN">Search headlines</a></div>')
-    return _page(f"All Headlines | {SITE_NAME}", "page-list page-headlines", main, links)
+    return _page(f"{title} | {SITE_NAME}", "page-list page-headlines", main, links)
 
 
 def render_home(newest: list[Article], links: SiteLinks) -> str:
@@ -222,26 +208,3 @@ def render_home(newest: list[Article], links: SiteLinks) -> str:
 def render_simple(title: str, message: str, links: SiteLinks) -> str:
     main = f'<div class="error-zone"><h2 class="tit">{_text(title)}</h2><p>{_text(message)}</p></div>'
     return _page(f"{title} | {SITE_NAME}", "page-error", main, links)
-
-
-def render_rss(articles: list[Article], base_url: str) -> str:
-    items = "\n".join(
-        f"<item>\n<title>{_text(a.title)}</title>\n<link>{base_url}/view/{a.article_id}</link>\n"
-        f"<description>{_text(a.paragraphs[0])}</description>\n"
-        f"<pubDate>{format_datetime(a.published)}</pubDate>\n"
-        f'<guid isPermaLink="false">{a.article_id}</guid>\n</item>'
-        for a in articles)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n<title>{SITE_NAME}</title>\n'
-            f"<link>{base_url}/</link>\n<description>Latest news from Yonhap News Agency (replay)</description>\n"
-            f"<language>en</language>\n{items}\n</channel>\n</rss>\n")
-
-
-def render_sitemap(articles: list[Article], base_url: str) -> str:
-    urls = "\n".join(
-        f"<url>\n<loc>{base_url}/view/{a.article_id}</loc>\n<news:news>\n<news:publication>\n"
-        f"<news:name>{SITE_NAME}</news:name>\n<news:language>en</news:language>\n</news:publication>\n"
-        f"<news:publication_date>{a.published.isoformat()}</news:publication_date>\n"
-        f"<news:title>{_text(a.title)}</news:title>\n</news:news>\n</url>"
-        for a in articles)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n{urls}\n</urlset>\n')

@@ -1,20 +1,22 @@
 """ReplaySite: a threaded local HTTP server shaped like en.yna.co.kr, with switchable faults."""
 from __future__ import annotations
 
+import re
 import socket
 import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
-from . import render
+from . import render, surfaces
 from .chrome import SiteLinks
 from .faults import Fault, FaultTable, gzip_bomb
-from .model import Article, Night
+from .model import KST, Article, Night
+from .options import SiteOptions
 
-PAGE_SIZE = 20  # items per /news listing page
-RSS_ITEMS = 50
-SITEMAP_NIGHTS = 2
+LISTING_PAGE = re.compile(r"^(?P<base>/[a-z-]+(?:/[a-z-]+)?)(?:/(?P<page>\d{1,4}))?/?$")
+SITEMAP_CHILDREN = ("/news-sitemap-1.xml", "/news-sitemap-2.xml")
 
 
 class ReplaySite:
@@ -24,12 +26,15 @@ class ReplaySite:
     dropped without a response ("reset").
     """
 
-    def __init__(self, nights: list[Night] | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, nights: list[Night] | None = None, host: str = "127.0.0.1", port: int = 0,
+                 options: SiteOptions | None = None):
         if nights is None:
             from .stories import nights as written_nights
             nights = written_nights()
         self.nights = sorted(nights, key=lambda n: n.date)
         self.host, self.port = host, port
+        # Which surfaces are on and in which form (replay.options); tests may replace it between requests.
+        self.options = options or SiteOptions()
         self.requests: list[tuple[str, str, int]] = []
         self.faults = FaultTable()
         self._requests_lock = threading.Lock()
@@ -118,35 +123,76 @@ class ReplaySite:
         path = parts.path
         html_type = "text/html; charset=utf-8"
         if path == "/robots.txt":
-            return 200, "text/plain; charset=utf-8", render.ROBOTS_TXT.encode()
+            body = surfaces.robots_txt(self.base_url, self.options.robots_sitemap_line)
+            return 200, "text/plain; charset=utf-8", body.encode()
         if path in ("/", "/index"):
-            return 200, html_type, render.render_home(self.articles_newest_first()[:15], self.links).encode()
-        if path == "/news":
-            try:
-                page = max(1, int(parse_qs(parts.query).get("page", ["1"])[0]))
-            except ValueError:
-                page = 1
-            everything = self.articles_newest_first()
-            items = everything[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-            has_next = page * PAGE_SIZE < len(everything)
-            return 200, html_type, render.render_listing(items, page, has_next, self.links).encode()
+            return 200, html_type, render.render_home(self.visible()[:15], self.links).encode()
         if path.startswith("/view/"):
             article = self.article(path[len("/view/"):].strip("/"))
             if article is None:
                 return self.not_found()
             page = render.render_broken_article if broken_layout else render.render_article
             return 200, html_type, page(article, self.links).encode()
-        if path == "/RSS/news.xml":
-            body = render.render_rss(self.articles_newest_first()[:RSS_ITEMS], self.base_url)
-            return 200, "application/rss+xml; charset=utf-8", body.encode()
-        if path == "/news-sitemap.xml":
-            recent = {n.date for n in self.nights[-SITEMAP_NIGHTS:]}
-            chosen = [a for a in self.articles_newest_first() if a.published.date() in recent]
-            return 200, "application/xml; charset=utf-8", render.render_sitemap(chosen, self.base_url).encode()
+        if path.startswith("/RSS/") and path.endswith(".xml"):
+            return self.route_feed(path[len("/RSS/"):-len(".xml")])
+        if path in ("/news-sitemap.xml", *SITEMAP_CHILDREN):
+            return self.route_sitemap(path)
+        listing = LISTING_PAGE.match(path)
+        if listing and listing["base"] in surfaces.LISTING_PATHS:
+            return self.route_listing(listing["base"], int(listing["page"] or 1))
         if path.startswith("/search") or path.startswith("/private/"):
             # served so that a crawler ignoring robots.txt is caught in `requests`, not by a 404
             return 200, html_type, render.render_simple("Restricted", "Not for crawlers.", self.links).encode()
         return self.not_found()
+
+    # --- discovery surfaces (replay.surfaces), as of `now` ------------------------------------------
+    def now(self) -> datetime:
+        if self.options.now is not None:
+            return self.options.now
+        newest = self._newest_first[0].published if self._newest_first else datetime(2023, 1, 1, tzinfo=KST)
+        return newest + timedelta(minutes=1)
+
+    def visible(self) -> list[Article]:
+        """Articles published by `now`, newest first: what listings, feeds and sitemap can show."""
+        now = self.now()
+        return [a for a in self.articles_newest_first() if a.published <= now]
+
+    def route_listing(self, base: str, page: int) -> tuple[int, str, bytes]:
+        if "listings" not in self.options.surfaces:
+            return self.not_found()
+        sections = surfaces.SECTION_LISTINGS.get(base)
+        chosen = [a for a in self.visible() if sections is None or a.section in sections]
+        size = self.options.page_size
+        # past the last page the real site still answers 200 with an empty list
+        items = surfaces.listing_items(chosen[(page - 1) * size: page * size], self.options.listing_dates)
+        title = "All News" if base == "/news" else base.strip("/").replace("/", " / ").title()
+        return 200, "text/html; charset=utf-8", render.render_listing(title, items, self.links).encode()
+
+    def route_feed(self, name: str) -> tuple[int, str, bytes]:
+        if "feeds" not in self.options.surfaces or name not in surfaces.CHANNELS:
+            return self.not_found()
+        sections = surfaces.CHANNELS[name]
+        chosen = [a for a in self.visible() if sections is None or a.section in sections][:self.options.feed_items]
+        o = self.options
+        body = surfaces.feed(name, chosen, self._netloc(), o.feed_form, o.feed_link_query, o.link_form, self.now())
+        return 200, "application/rss+xml; charset=utf-8", body.encode()
+
+    def route_sitemap(self, path: str) -> tuple[int, str, bytes]:
+        o = self.options
+        if "sitemap" not in o.surfaces or (path != "/news-sitemap.xml" and o.sitemap_form != "index"):
+            return self.not_found()
+        xml_type = "application/xml; charset=utf-8"
+        if path == "/news-sitemap.xml" and o.sitemap_form == "index":
+            return 200, xml_type, surfaces.sitemap_index(list(SITEMAP_CHILDREN), self._netloc(), self.now()).encode()
+        since = self.now() - timedelta(hours=o.sitemap_hours)
+        chosen = [a for a in self.visible() if a.published >= since]
+        if o.sitemap_form == "index":  # two children, newer and older half
+            half = (len(chosen) + 1) // 2
+            chosen = chosen[:half] if path == SITEMAP_CHILDREN[0] else chosen[half:]
+        return 200, xml_type, surfaces.sitemap_urlset(chosen, self._netloc(), o.link_form).encode()
+
+    def _netloc(self) -> str:
+        return f"{self.host}:{self.port}"
 
     def not_found(self) -> tuple[int, str, bytes]:
         body = render.render_simple("Page not found", "The page you requested does not exist.", self.links)

@@ -33,3 +33,23 @@ class FetchFailure:
     reason: str
     http_status: int | None = None
     attempts: int = 1
+
+
+@dataclass
+class SurfaceRead:
+    """One read of a discovery surface (a listing page, a feed, a sitemap) and what it named.
+
+    `sightings` rows are [canonical url, article id, time hint (ISO) or None, time form, position];
+    `reason` says why a read gave nothing (http_404, robots_disallowed, unparseable_feed: ...).
+    """
+
+    source: str
+    night: str
+    surface: str  # listings | feeds | sitemap | robots
+    url: str
+    http_status: int | None = None
+    kind: str = ""
+    sightings: list = field(default_factory=list)
+    in_window: int = 0
+    problems: list = field(default_factory=list)
+    reason: str | None = None

@@ -7,7 +7,7 @@ from datetime import date
 
 from pipelines import config
 from pipelines.rawstore import RawStoreError, open_store
-from spiders.items import FetchedPage, FetchFailure
+from spiders.items import FetchedPage, FetchFailure, SurfaceRead
 
 
 class ArchiveRawPipeline:
@@ -62,9 +62,42 @@ class ManifestPipeline:
         self.file.close()
 
     def process_item(self, item, spider=None):
+        if not isinstance(item, (FetchedPage, FetchFailure)):
+            return item  # discovery records go to their own file (DiscoveryManifestPipeline)
         record = dataclasses.asdict(item)
         record["kind"] = "page" if isinstance(item, FetchedPage) else "failure"
         record.pop("body", None)
         self.file.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.file.flush()  # a killed crawl keeps every line written so far
+        return item
+
+
+class DiscoveryManifestPipeline:
+    """One JSON line per surface read (what each listing page, feed and sitemap named), for coverage."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.file = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler.settings.get("WIREDESK_DISCOVERY_MANIFEST"))
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self, spider=None):
+        if not self.path:
+            spider = self.crawler.spider
+            folder = config.home() / "manifests"
+            folder.mkdir(exist_ok=True)
+            self.path = str(folder / f"{spider.name}-{getattr(spider, 'night', 'crawl')}.discovery.jsonl")
+        self.file = open(self.path, "a", encoding="utf-8")
+
+    def close_spider(self, spider=None):
+        self.file.close()
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, SurfaceRead):
+            self.file.write(json.dumps(dataclasses.asdict(item), ensure_ascii=False) + "\n")
+            self.file.flush()
         return item

@@ -45,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "spiders.pipelines.ArchiveRawPipeline": 100,
+    "spiders.pipelines.DiscoveryManifestPipeline": 800,
     "spiders.pipelines.ManifestPipeline": 900,
 }
 
@@ -52,6 +53,8 @@ EXTENSIONS = {"spiders.extensions.ItemErrorRecorder": 500}
 
 # Where ManifestPipeline writes one JSON line per fetched page or failure (set by pipelines.crawl).
 WIREDESK_MANIFEST = None
+# Where DiscoveryManifestPipeline writes one JSON line per surface read (set by pipelines.crawl).
+WIREDESK_DISCOVERY_MANIFEST = None
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

@@ -1,42 +1,40 @@
-"""Yonhap English (en.yna.co.kr): discover the articles of an interval and fetch them.
+"""Yonhap English (en.yna.co.kr): discover the articles of an interval and fetch each once.
 
-The spider only routes: listings, the RSS feed and the news sitemap give article urls
-and times; article pages become FetchedPage items for the item pipelines. Failures
-become FetchFailure items, so nothing is dropped silently.
+The spider only routes; parsing lives in pipelines.discovery (shared with the discover DAG and the
+probe). The order of a crawl:
+
+1. the night's frontier (urls the `yonhap_discover` DAG saw in feeds and sitemaps during the day,
+   passed as `-a frontier=FILE`), the seven RSS channels, and the news sitemap(s) named by
+   robots.txt (else /news-sitemap.xml; a sitemap index is followed);
+2. when those are done, the listings `/news`, `/news/2`, ... as the backstop: items whose time is
+   known (from the listing or another surface) are judged by it, the others by their id's date and
+   place in the list (pipelines.discovery.walk);
+3. every article is requested under its canonical url BASE/view/<ID>, so Scrapy's duplicate filter
+   fetches it once whatever surfaces named it.
+
+Every surface read becomes a SurfaceRead item (what it named, what it could not read, why it gave
+nothing); every article page a FetchedPage; every failure a FetchFailure. Nothing is dropped silently.
 
     scrapy crawl yonhap -a start=2023-05-09T00:00:00+09:00 -a end=2023-05-10T00:00:00+09:00 \
-        [-a base_url=http://127.0.0.1:8765]
+        [-a base_url=http://127.0.0.1:8765] [-a surfaces=feeds,sitemap] [-a frontier=night.jsonl]
 """
 from __future__ import annotations
 
-import re
+import json
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy import signals
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from pipelines import config
+from pipelines.discovery import surfaces as parse
+from pipelines.discovery.surfaces import Sighting, SurfaceError
+from pipelines.discovery.walk import keep_paging, night_dates, plan_listing
 from pipelines.intervals import KST, parse_instant
-from spiders.items import FetchedPage, FetchFailure
-
-ARTICLE_PATH = re.compile(r"/view/(?P<article_id>AEN\d{17})(?:$|[?#])")
-LISTING_TIME = re.compile(r"(?:(?P<year>\d{4})-)?(?P<month>\d{2})-(?P<day>\d{2})\s+(?P<hour>\d{2}):(?P<minute>\d{2})")
-# Feeds are parsed without entities, DTDs or network access: no entity bombs, no external entities.
-SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-def feed_time(text: str | None, parse) -> datetime | None:
-    """An aware time from a feed, or None: one bad date must not end the parse of the whole feed."""
-    try:
-        when = parse(text.strip()) if text else None
-    except (ValueError, TypeError, OverflowError):
-        return None
-    return when if when is not None and when.tzinfo else None
+from spiders.items import FetchedPage, FetchFailure, SurfaceRead
 
 
 class YonhapSpider(scrapy.Spider):
@@ -44,7 +42,8 @@ class YonhapSpider(scrapy.Spider):
     source = "yonhap"
     custom_settings = {}
 
-    def __init__(self, start: str, end: str, base_url: str | None = None, max_listing_pages: str = "500", **kwargs):
+    def __init__(self, start: str, end: str, base_url: str | None = None, max_listing_pages: str = "60",
+                 surfaces: str = ",".join(parse.SURFACES), frontier: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.window_start = parse_instant(start)
         self.window_end = parse_instant(end)
@@ -55,11 +54,24 @@ class YonhapSpider(scrapy.Spider):
         self.allowed_domains = [self.host]
         self.night = self.window_start.astimezone(KST).date().isoformat()
         self.max_listing_pages = int(max_listing_pages)
+        self.surfaces = {s.strip() for s in surfaces.split(",") if s.strip()}
+        unknown = self.surfaces - set(parse.SURFACES)
+        if unknown:
+            raise ValueError(f"unknown surface(s) {sorted(unknown)}; expected some of {parse.SURFACES}")
+        self.frontier_path = frontier
+        self.first_day, self.last_day = night_dates(self.window_start, self.window_end)
+        self.known: dict[str, datetime] = {}  # canonical url -> published time another surface gave
+        self.requested: set[str] = set()
+        self.listing_items: list[Sighting] = []
+        self.listings_started = False
+        self.sitemaps_requested: set[str] = set()
+        self.discovery_pending = 0  # feed/sitemap/robots reads not yet answered: listings wait for them
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.count_bytes, signal=signals.bytes_received)
+        crawler.signals.connect(spider.start_listings_when_idle, signal=signals.spider_idle)
         return spider
 
     def count_bytes(self, data, request, spider=None):
@@ -70,95 +82,190 @@ class YonhapSpider(scrapy.Spider):
     def in_window(self, when: datetime) -> bool:
         return self.window_start <= when < self.window_end
 
+    def id_in_night(self, article_id: str) -> bool:
+        day = parse.id_date(article_id)
+        return day is not None and self.first_day <= day <= self.last_day
+
+    # --- phase 1: frontier, feeds, sitemaps -------------------------------------------------------
     async def start(self):
-        yield self.listing_request(1)
-        yield scrapy.Request(f"{self.base_url}/RSS/news.xml", callback=self.parse_rss, errback=self.failed)
-        yield scrapy.Request(f"{self.base_url}/news-sitemap.xml", callback=self.parse_sitemap, errback=self.failed)
+        # robots.txt first, alone: every other request waits for its rules (Scrapy's RobotsTxtMiddleware
+        # was seen letting requests through that were queued while it was still fetching them), and it
+        # names the sitemaps
+        yield self.surface_request(f"{self.base_url}/robots.txt", "robots", self.parse_robots)
 
-    def listing_request(self, page: int) -> scrapy.Request:
-        return scrapy.Request(f"{self.base_url}/news?page={page}", callback=self.parse_listing,
-                              errback=self.failed, cb_kwargs={"page": page})
+    def after_robots(self, sitemaps: list[str]):
+        for request in self.frontier_requests():
+            yield request
+        if "feeds" in self.surfaces:
+            for channel in parse.FEED_CHANNELS:
+                yield self.surface_request(f"{self.base_url}/RSS/{channel}.xml", "feeds", self.parse_feed)
+        if "sitemap" in self.surfaces:
+            yield from self.sitemap_requests(sitemaps or [self.base_url + parse.SITEMAP_PATH])
 
-    # --- discovery -------------------------------------------------------------------
-    def parse_listing(self, response, page: int):
-        times = []
-        for item in response.css("div.list-type038 li"):
-            href = item.css("a::attr(href)").get()
-            when = self.listing_time(item.css(".txt-time::text").get(""))
-            if not href or when is None:
+    def frontier_requests(self):
+        """The night's frontier (pipelines.discovery.frontier.write_night_file): one JSON object a line."""
+        if not self.frontier_path:
+            return
+        with open(self.frontier_path, encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        for row in rows:
+            if not parse.ARTICLE_ID.fullmatch(row.get("article_id") or ""):
                 continue
-            times.append(when)
-            if self.in_window(when):
-                yield from self.article_request(response, href)
-        # Listings run newest first: page on while this page still reaches into the window.
-        has_next = response.css("div.paging a.next::attr(href)").get()
-        if times and min(times) >= self.window_start and has_next and page < self.max_listing_pages:
-            yield self.listing_request(page + 1)
+            url = parse.canonical_url(self.base_url, row["article_id"])  # only ever this base
+            hint = parse_instant(row["time_hint"]) if row.get("time_hint") else None
+            if hint is not None:
+                self.known[url] = hint
+            if (hint is not None and self.in_window(hint)) or (hint is None and self.id_in_night(row["article_id"])):
+                yield from self.article_requests([Sighting(url, row["article_id"], "frontier", hint, "frontier")])
 
-    def listing_time(self, text: str) -> datetime | None:
-        match = LISTING_TIME.search(text)
-        if not match:
-            return None
-        year = int(match["year"] or self.window_start.astimezone(KST).year)
-        try:
-            return datetime(year, int(match["month"]), int(match["day"]), int(match["hour"]),
-                            int(match["minute"]), tzinfo=KST)
-        except ValueError:
-            return None
+    def surface_request(self, url: str, surface: str, callback, **cb_kwargs) -> scrapy.Request:
+        if surface != "listings":
+            self.discovery_pending += 1
+        return scrapy.Request(url, callback=callback, errback=self.surface_failed, cb_kwargs=cb_kwargs,
+                              meta={"surface": surface}, dont_filter=surface == "robots")
 
-    def parse_rss(self, response):
-        root, failure = self.xml_root(response)
-        if failure:
-            yield failure
-        for item in root.iter("item"):
-            link, published = item.findtext("link"), item.findtext("pubDate")
-            when = feed_time(published, parsedate_to_datetime)
-            if link and when and self.in_window(when):
-                yield from self.article_request(response, link)
+    def discovery_done(self, response_or_request):
+        """One feed/sitemap/robots read answered; when none is left, the listings start (they need
+        the times the other surfaces gave)."""
+        self.discovery_pending -= 1
+        if self.discovery_pending == 0:
+            yield from self.start_listings()
+
+    def parse_robots(self, response):
+        yield from self._parse_robots(response)
+        yield from self.discovery_done(response)
+
+    def _parse_robots(self, response):
+        named = parse.sitemaps_from_robots(response.body, self.base_url) if response.status == 200 else []
+        yield SurfaceRead(self.source, self.night, "robots", response.url, response.status, "robots",
+                          problems=[] if named else ["robots.txt names no sitemap: trying /news-sitemap.xml"])
+        yield from self.after_robots(named)
+
+    def sitemap_requests(self, urls: list[str]):
+        for url in urls:
+            if url not in self.sitemaps_requested:
+                self.sitemaps_requested.add(url)
+                yield self.surface_request(url, "sitemap", self.parse_sitemap)
+
+    def parse_feed(self, response):
+        yield from self.read_surface(response, "feeds", parse.parse_feed)
+        yield from self.discovery_done(response)
 
     def parse_sitemap(self, response):
-        ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-              "news": "http://www.google.com/schemas/sitemap-news/0.9"}
-        root, failure = self.xml_root(response)
-        if failure:
-            yield failure
-        for url in root.iterfind("sm:url", ns):
-            loc = url.findtext("sm:loc", namespaces=ns)
-            published = url.findtext("news:news/news:publication_date", namespaces=ns)
-            when = feed_time(published, parse_instant)
-            if loc and when and self.in_window(when):
-                yield from self.article_request(response, loc)
+        yield from self.read_surface(response, "sitemap", parse.parse_sitemap)
+        yield from self.discovery_done(response)
 
-    def xml_root(self, response) -> tuple[etree._Element, FetchFailure | None]:
-        """The feed's root, or an empty one and a failure to record: libxml2 refuses entity
-        bombs (amplification) as syntax errors, and a refused feed must not vanish silently."""
+    def read_surface(self, response, surface: str, parser):
         try:
-            return etree.fromstring(response.body, parser=SAFE_XML), None
-        except etree.XMLSyntaxError as exc:
-            self.logger.warning("unparseable feed %s: %s", response.url, exc)
-            return etree.Element("empty"), FetchFailure(
-                source=self.source, night=self.night, url=response.url, stage="fetch",
-                reason=f"unparseable_feed: {exc}"[:500], http_status=response.status)
+            result = parser(response.body, response.url, self.base_url)
+        except SurfaceError as exc:
+            self.logger.warning("unparseable %s %s: %s", surface, response.url, exc)
+            reason = str(exc)[:500]
+            yield SurfaceRead(self.source, self.night, surface, response.url, response.status, reason=reason)
+            yield FetchFailure(source=self.source, night=self.night, url=response.url, stage="fetch",
+                               reason=reason, http_status=response.status)
+            return
+        yield from self.refusals(result)
+        yield from self.sitemap_requests(result.child_urls)
+        for s in result.items:
+            if s.time_hint is not None:
+                self.known.setdefault(s.url, s.time_hint)
+        wanted = [s for s in result.items if (self.in_window(s.time_hint) if s.time_hint is not None
+                                              else self.id_in_night(s.article_id))]
+        yield self.surface_read(response, result, len(wanted))
+        yield from self.article_requests(wanted)
 
-    def article_request(self, response, href: str):
-        try:
-            url = response.urljoin(href.strip())
-            parts = urlsplit(url)
-        except ValueError:
-            return  # a malformed link ("http://[::1") is no article of this site
-        match = ARTICLE_PATH.search(parts.path + "?")
-        if not match or parts.hostname != self.host:
-            return  # only this site's article pages
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
-                             cb_kwargs={"article_id": match["article_id"]})
+    def refusals(self, result):
+        """A link to this host under another scheme (ftp:, gopher:) is recorded as refused, never fetched."""
+        for url, reason in result.refused:
+            yield FetchFailure(source=self.source, night=self.night, url=url, stage="fetch", reason=reason)
 
-    # --- fetching -----------------------------------------------------------------------
+    def surface_read(self, response, result, in_window: int) -> SurfaceRead:
+        rows = [[s.url, s.article_id, s.time_hint.isoformat() if s.time_hint else None, s.time_form, s.position]
+                for s in result.items]
+        reason = None
+        if not result.items and not result.child_urls:
+            reason = "no items: " + ("; ".join(result.problems[:3]) or "nothing matched")
+        return SurfaceRead(self.source, self.night, result.surface, response.url, response.status, result.kind,
+                           rows, in_window, result.problems[:50], reason)
+
+    def surface_failed(self, failure):
+        request = failure.request
+        records = list(self.failed(failure))
+        reason = records[0].reason if records else "failed"
+        yield SurfaceRead(self.source, self.night, request.meta.get("surface", "?"), request.url,
+                          records[0].http_status if records else None, reason=reason)
+        yield from records
+        if request.meta.get("surface") == "robots":  # no robots.txt to read: on with the usual sitemap
+            yield from self.after_robots([])
+        if request.meta.get("surface") == "listings":
+            yield from self.end_listing_walk()
+        else:
+            yield from self.discovery_done(request)
+
+    # --- phase 2: listings, the backstop ----------------------------------------------------------
+    def start_listings(self):
+        if "listings" in self.surfaces and not self.listings_started:
+            self.listings_started = True
+            yield self.listing_request(1)
+
+    def start_listings_when_idle(self, spider=None):
+        """Safety net: should a read never be answered, the listings still run before the spider closes."""
+        for request in self.start_listings():
+            self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
+    def listing_request(self, page: int) -> scrapy.Request:
+        return self.surface_request(parse.listing_url(self.base_url, page), "listings", self.parse_listing,
+                                    page=page)
+
+    def parse_listing(self, response, page: int):
+        result = parse.parse_listing(response.body, response.url, self.base_url, reference=self.window_start)
+        if page == 1 and not result.items:
+            result.problems.append("no item matched div.smain-list-type01 > ul > li > article")
+        self.listing_items.extend(result.items)
+        yield from self.refusals(result)
+        in_window = sum(1 for s in result.items if s.time_hint is not None and self.in_window(s.time_hint))
+        yield self.surface_read(response, result, in_window)
+        if keep_paging(result.items, self.window_start) and page < self.max_listing_pages:
+            yield self.listing_request(page + 1)
+        else:
+            yield from self.end_listing_walk()
+
+    def end_listing_walk(self):
+        plan = plan_listing(self.listing_items, self.window_start, self.window_end, self.known)
+        self.listing_items = []
+        yield from self.article_requests(plan.fetch)
+        yield from self.tail_request(plan.tail)
+
+    def tail_request(self, tail: list[Sighting]):
+        """The next item below the night in the listing, if no other surface placed it already."""
+        while tail and tail[0].url in self.requested:
+            tail = tail[1:]
+        if tail:
+            yield from self.article_requests(tail[:1], tail=tail[1:])
+
+    # --- fetching -----------------------------------------------------------------------------------
+    def article_requests(self, sightings: list[Sighting], tail: list[Sighting] | None = None):
+        for s in sightings:
+            if s.url in self.requested:
+                continue
+            self.requested.add(s.url)
+            yield scrapy.Request(s.url, callback=self.parse_article, errback=self.failed,
+                                 cb_kwargs={"article_id": s.article_id},
+                                 meta={"surface": s.surface, "listing_tail": tail})
+
     def parse_article(self, response, article_id: str):
         yield FetchedPage(
             source=self.source, night=self.night, article_id=article_id, url=response.url,
             http_status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), body=response.body,
         )
+        tail = response.meta.get("listing_tail")
+        if tail is not None:
+            published = parse.page_published_time(response.body)
+            if published is None or published >= self.window_start:  # still in (or after) the night
+                yield from self.tail_request(tail)
 
     def over_maxsize(self, request) -> bool:
         maxsize = request.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
@@ -183,3 +290,5 @@ class YonhapSpider(scrapy.Spider):
             reason = f"too_large: {reason}"
         yield FetchFailure(source=self.source, night=self.night, url=request.url, stage="fetch",
                            reason=reason, http_status=status, attempts=request.meta.get("retry_times", 0) + 1)
+        if request.meta.get("listing_tail") is not None:  # a failed page does not end the listing's tail
+            yield from self.tail_request(request.meta["listing_tail"])

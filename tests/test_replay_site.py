@@ -10,13 +10,14 @@ import urllib.request
 import xml.etree.ElementTree as ET
 import zlib
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import lxml.html
 import pytest
 
-from replay import ReplaySite, all_articles, generate_night, nights
-from replay.model import ARTICLE_ID_RE
+from replay import ReplaySite, SiteOptions, all_articles, generate_night, nights
+from replay.model import ARTICLE_ID_RE, KST
+from replay.surfaces import CHANNELS, js_date
 from replay.render import shown_time
 
 ID_RE = re.compile(r"^AEN\d{17}$")
@@ -35,6 +36,7 @@ def _clean(request):
         s = request.getfixturevalue("site")
         s.clear_faults()
         s._version.clear()
+        s.options = SiteOptions()
 
 
 def get(site, path, timeout=10):
@@ -118,29 +120,59 @@ def test_robots(site):
     text = body.decode()
     assert status == 200 and "User-agent: *" in text
     assert "Disallow: /search" in text and "Disallow: /private/" in text
+    assert f"Sitemap: {site.base_url}/news-sitemap.xml" in text.splitlines()
 
 
-def test_listing_pages_cover_every_article_once_newest_first(site):
-    seen, page_path = [], "/news"
-    while page_path:
-        status, _, body = get(site, page_path)
-        doc = lxml.html.fromstring(body)
-        for li in doc.cssselect("div.list-type038 ul.list li"):
-            link = li.cssselect("div.item-box01 div.news-con a.tit-wrap")[0]
-            seen.append((link.get("href"), link.cssselect("strong.tit-news")[0].text_content(),
-                         li.cssselect("span.txt-time")[0].text_content()))
-        nxt = doc.cssselect("div.paging a.next")
-        page_path = nxt[0].get("href") if nxt else None
-        assert len(seen) < 1000
+def listing_items(body: bytes) -> list[tuple[str, str, str | None]]:
+    """(href, title, span.date text or None) of each item, in the English site's list markup."""
+    doc = lxml.html.fromstring(body)
+    items = []
+    for article in doc.cssselect("div.smain-list-type01 > ul > li > article"):
+        (link,) = article.cssselect("div.txt-con > h2.tit > a")
+        assert article.cssselect("figure.img-cover > a")[0].get("href") == link.get("href")
+        assert article.cssselect("span.lead")[0].text_content()
+        date = article.cssselect("span.date")
+        items.append((link.get("href"), link.text_content(), date[0].text_content() if date else None))
+    return items
+
+
+def test_listing_pages_by_path_cover_every_article_once_newest_first(site):
+    seen, page = [], 1
+    while True:
+        status, _, body = get(site, "/news" if page == 1 else f"/news/{page}")
+        assert status == 200
+        items = listing_items(body)
+        if not items:
+            break
+        seen.extend(items)
+        page += 1
+        assert page < 50
     truth = sorted(all_articles(), key=lambda a: (a.published, a.article_id), reverse=True)
     assert [h for h, _, _ in seen] == [f"/view/{a.article_id}" for a in truth]
     assert [t for _, t, _ in seen] == [a.title for a in truth]
-    assert all(re.fullmatch(r"2023-05-\d\d \d\d:\d\d", t) for _, _, t in seen)
-    status, _, body = get(site, "/news?page=99")
-    doc = lxml.html.fromstring(body)
-    assert status == 200 and not doc.cssselect("div.list-type038 li") and not doc.cssselect("div.paging a.next")
+    assert all(d == "" for _, _, d in seen)  # the server html: the site's script writes the time later
+    assert body.count(b'class="smain-list-type01"') == 1  # one list per page; pages are reached by path
     # robots-disallowed links are on offer, for the crawler to ignore
     assert b'href="/search?query=' in body and b'href="/private/' in body
+
+
+def test_listing_date_forms_and_section_lists(site):
+    site.options = SiteOptions(listing_dates="js")
+    items = listing_items(get(site, "/news")[2])
+    newest = sorted(all_articles(), key=lambda a: (a.published, a.article_id), reverse=True)
+    assert [d for _, _, d in items] == [js_date(a.published) for a in newest[:20]]
+    assert items[0][2] == "22:15 May 11" and js_date(datetime(2023, 9, 25, 15, 46, tzinfo=KST)) == "15:46 Sept. 25"
+    site.options = SiteOptions(listing_dates="absent")
+    assert all(d is None for _, _, d in listing_items(get(site, "/news/2")[2]))
+    nk = [a for a in newest if a.section == "North Korea"]
+    assert [h for h, _, _ in listing_items(get(site, "/nk/index")[2])] == [f"/view/{a.article_id}" for a in nk]
+    politics = [a for a in newest if a.section == "Politics"]
+    assert [h for h, _, _ in listing_items(get(site, "/national/politics")[2])] == \
+        [f"/view/{a.article_id}" for a in politics]
+    site.options = SiteOptions().only("feeds")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        get(site, "/news")
+    assert err.value.code == 404
 
 
 def test_article_pages_match_ground_truth(site):
@@ -182,22 +214,60 @@ def test_unknown_pages_are_404(site):
         assert err.value.code == 404
 
 
-def test_rss_and_news_sitemap_parse(site):
-    _, headers, body = get(site, "/RSS/news.xml")
-    items = ET.fromstring(body).findall("./channel/item")
+def test_rss_channels_in_the_generators_raw_form(site):
     newest = sorted(all_articles(), key=lambda a: (a.published, a.article_id), reverse=True)
-    assert [i.findtext("link") for i in items] == [f"{site.base_url}/view/{a.article_id}" for a in newest[:50]]
-    assert all(i.findtext("pubDate").endswith("+0900") and ID_RE.match(i.findtext("guid")) for i in items)
+    _, headers, body = get(site, "/RSS/news.xml")
+    channel = ET.fromstring(body).find("channel")
+    items = channel.findall("item")
+    assert [i.findtext("id") for i in items] == [a.article_id for a in newest]
+    assert [i.findtext("link") for i in items] == \
+        [f"{site.base_url}/view/{a.article_id}?section=news&input=rss" for a in newest]
+    assert [i.findtext("pubDate") for i in items] == [a.published.strftime("%Y%m%d%H%M%S") for a in newest]
+    assert all(i.find("guid") is None for i in items) and channel.findtext("lastBuilldDate")
     assert items[0].findtext("title") == newest[0].title
+    for name, sections in CHANNELS.items():
+        _, _, body = get(site, f"/RSS/{name}.xml")
+        ids = [i.findtext("id") for i in ET.fromstring(body).findall("./channel/item")]
+        assert ids == [a.article_id for a in newest if sections is None or a.section in sections] and ids, name
 
-    _, _, body = get(site, "/news-sitemap.xml")
+
+def test_rss_variants_and_the_latest_items_as_of_now(site):
+    site.options = SiteOptions(feed_form="rfc822", link_form="protocol_relative", feed_link_query=False)
+    items = ET.fromstring(get(site, "/RSS/news.xml")[2]).findall("./channel/item")
+    assert all(i.findtext("pubDate").endswith("+0900") and ID_RE.match(i.findtext("guid")) for i in items)
+    assert items[0].findtext("link") == f"//127.0.0.1:{site.port}/view/{items[0].findtext('guid')}"
+    site.options = SiteOptions(feed_form="iso8601")
+    items = ET.fromstring(get(site, "/RSS/news.xml")[2]).findall("./channel/item")
+    assert all(i.findtext("pubDate").endswith("+09:00") for i in items)
+    # a feed holds the latest `feed_items` published by `now`: it rolls over during the day
+    now = datetime(2023, 5, 10, 12, 0, tzinfo=KST)
+    site.options = SiteOptions(feed_items=5, now=now)
+    items = ET.fromstring(get(site, "/RSS/news.xml")[2]).findall("./channel/item")
+    expected = sorted((a for a in all_articles() if a.published <= now), key=lambda a: (a.published, a.article_id),
+                      reverse=True)[:5]
+    assert [i.findtext("id") for i in items] == [a.article_id for a in expected]
+
+
+def test_news_sitemap_as_urlset_and_as_index(site):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+    _, _, body = get(site, "/news-sitemap.xml")
     urls = ET.fromstring(body).findall("s:url", ns)
-    expected = {a.article_id for n in nights()[-2:] for a in n.articles}
+    newest = max(a.published for a in all_articles())
+    expected = {a.article_id for a in all_articles() if a.published >= newest + timedelta(minutes=1) - timedelta(hours=48)}
     assert {u.findtext("s:loc", namespaces=ns).rsplit("/", 1)[1] for u in urls} == expected
+    assert {a.article_id for a in nights()[1].articles} <= expected  # a whole night
     assert all(u.findtext("s:loc", namespaces=ns).startswith(site.base_url + "/view/") for u in urls)
     assert all(u.findtext("news:news/news:publication_date", namespaces=ns).endswith("+09:00") for u in urls)
     assert all(u.findtext("news:news/news:title", namespaces=ns) for u in urls)
+    site.options = SiteOptions(sitemap_form="index")
+    index = ET.fromstring(get(site, "/news-sitemap.xml")[2])
+    children = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert index.tag.endswith("sitemapindex") and len(children) == 2
+    named = set()
+    for child in children:
+        named |= {u.findtext("s:loc", namespaces=ns).rsplit("/", 1)[1]
+                  for u in ET.fromstring(get(site, child.replace(site.base_url, ""))[2]).findall("s:url", ns)}
+    assert named == expected
 
 
 def test_home_links_news_and_articles(site):
@@ -226,16 +296,16 @@ AID = "AEN20230509004600320"
 
 def test_503_and_429_with_retry_after_then_ok(site):
     site.add_fault(AID, "503", times=2, retry_after=3)
-    site.add_fault("page=2", "429", times=1)
+    site.add_fault("/news/2$", "429", times=1)
     for _ in range(2):
         with pytest.raises(urllib.error.HTTPError) as err:
             get(site, f"/view/{AID}")
         assert err.value.code == 503 and err.value.headers["Retry-After"] == "3"
     assert get(site, f"/view/{AID}")[0] == 200
     with pytest.raises(urllib.error.HTTPError) as err:
-        get(site, "/news?page=2")
+        get(site, "/news/2")
     assert err.value.code == 429 and err.value.headers["Retry-After"] == "1"
-    assert get(site, "/news?page=2")[0] == 200
+    assert get(site, "/news/2")[0] == 200
     assert [s for _, p, s in site.requests if p == f"/view/{AID}"][-3:] == [503, 503, 200]
 
 
@@ -333,5 +403,4 @@ def test_generated_night_builds_fast_and_serves_like_written_ones():
     with ReplaySite(nights=[night]) as s:
         sizes = [len(get(s, f"/view/{a.article_id}")[2]) for a in night.articles[::20]]
         assert 50_000 <= sum(sizes) / len(sizes) <= 100_000
-        listing = lxml.html.fromstring(get(s, "/news?page=50")[2])
-        assert len(listing.cssselect("div.list-type038 li")) == 20 and not listing.cssselect("div.paging a.next")
+        assert len(listing_items(get(s, "/news/50")[2])) == 20 and listing_items(get(s, "/news/51")[2]) == []

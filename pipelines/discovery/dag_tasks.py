@@ -1,0 +1,16 @@
+"""What the yonhap_discover DAG's task does, importable and testable without Airflow."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pipelines import config
+from pipelines.discovery.frontier import discover
+
+SOURCE = "yonhap"
+
+
+def discover_for_run(data_interval_start: datetime, data_interval_end: datetime, run_id: str) -> dict:
+    """Read feeds and sitemaps once; `in_window` of each read counts items of the last day up to the
+    interval's end (a feed's reach), so an operator sees at a glance whether the feeds still move."""
+    window = (data_interval_end - timedelta(days=1), data_interval_end) if data_interval_end else None
+    return discover(SOURCE, config.yonhap_base_url(), run_id, window=window)

@@ -1,0 +1,116 @@
+"""A small polite fetcher for discovery reads outside Scrapy (the discover DAG's task, the probe).
+
+Reads a handful of urls per run, so a plain urllib client does: it obeys robots.txt
+(urllib.robotparser), refuses non-public addresses at every hop exactly as the spider does
+(spiders.safety.check_url, loopback only under WIREDESK_ALLOW_LOOPBACK=1), follows no redirect
+off the host, caps the body size, waits between requests and sends the spider's User-Agent.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import time
+import urllib.error
+import urllib.request
+import urllib.robotparser
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from pipelines import config
+from spiders.safety import RefusedUrl, check_url
+
+MAX_BYTES = 10 * 1024 * 1024
+TIMEOUT = 30
+
+
+def user_agent() -> str:
+    from spiders import settings
+
+    return settings.USER_AGENT
+
+
+@dataclass
+class Fetched:
+    url: str
+    status: int | None  # None: no response
+    body: bytes = b""
+    reason: str | None = None  # why there is no usable body
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.reason is None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # redirects are followed by PoliteFetcher itself, each hop checked
+
+
+class PoliteFetcher:
+    def __init__(self, base_url: str, delay: float | None = None, max_redirects: int = 5):
+        self.base_url = base_url.rstrip("/")
+        self.host = urlsplit(self.base_url).hostname
+        self.delay = (1.0 if config.throttle_enabled() else 0.0) if delay is None else delay
+        self.max_redirects = max_redirects
+        self.opener = urllib.request.build_opener(_NoRedirect)
+        self.robots: urllib.robotparser.RobotFileParser | None = None
+        self.robots_text = b""
+        self._last = 0.0
+
+    def _get(self, url: str) -> Fetched:
+        for _ in range(self.max_redirects + 1):
+            try:
+                check_url(url, allow_loopback=config.allow_loopback())
+            except RefusedUrl as exc:
+                return Fetched(url, None, reason=str(exc))
+            if urlsplit(url).hostname != self.host:
+                return Fetched(url, None, reason=f"refused_redirect: offsite to {urlsplit(url).hostname}")
+            wait = self._last + self.delay - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last = time.monotonic()
+            request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip"})
+            try:
+                with self.opener.open(request, timeout=TIMEOUT) as response:
+                    body = response.read(MAX_BYTES + 1)
+                    encoding = response.headers.get("Content-Encoding", "")
+                    status = response.status
+            except urllib.error.HTTPError as exc:
+                if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
+                    url = urljoin(url, exc.headers["Location"])
+                    continue
+                return Fetched(url, exc.code, reason=f"http_{exc.code}")
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                return Fetched(url, None, reason=f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:300])
+            if len(body) > MAX_BYTES:
+                return Fetched(url, status, reason=f"too_large: over {MAX_BYTES} bytes")
+            if "gzip" in encoding.lower():
+                try:
+                    decompressor = gzip.GzipFile(fileobj=io.BytesIO(body))
+                    body = decompressor.read(MAX_BYTES + 1)
+                except OSError as exc:
+                    return Fetched(url, status, reason=f"bad_gzip: {exc}")
+                if len(body) > MAX_BYTES:
+                    return Fetched(url, status, reason=f"too_large: over {MAX_BYTES} bytes decompressed")
+            return Fetched(url, status, body)
+        return Fetched(url, None, reason="too_many_redirects")
+
+    def load_robots(self) -> Fetched:
+        fetched = self._get(self.base_url + "/robots.txt")
+        self.robots = urllib.robotparser.RobotFileParser()
+        if fetched.ok:
+            self.robots_text = fetched.body
+            self.robots.parse(fetched.body.decode("utf-8", "replace").splitlines())
+        elif fetched.status in (401, 403):
+            self.robots.disallow_all = True
+        else:
+            self.robots.allow_all = True  # no robots.txt (404) or unreachable: as Scrapy's middleware does
+        return fetched
+
+    def get(self, url: str) -> Fetched:
+        """GET `url` unless robots.txt disallows it (then reason 'robots_disallowed')."""
+        if self.robots is None:
+            self.load_robots()
+        if not self.robots.can_fetch(user_agent(), url):
+            return Fetched(url, None, reason="robots_disallowed")
+        return self._get(url)
