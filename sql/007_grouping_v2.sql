@@ -5,7 +5,11 @@
 ALTER TABLE grouping_revisions
     ADD COLUMN flash   boolean NOT NULL DEFAULT false,  -- an (URGENT) flash or one-paragraph item
     ADD COLUMN edition text,                            -- templated daily item kind, e.g. 'summary'
-    ADD COLUMN kst_day integer;                         -- KST calendar day (proleptic ordinal)
+    ADD COLUMN kst_day integer,                         -- KST calendar day (proleptic ordinal)
+    ADD COLUMN persons   bigint[] NOT NULL DEFAULT '{}', -- hashes of people named (Korean names)
+    ADD COLUMN caps_lead bigint[] NOT NULL DEFAULT '{}', -- capitalised words of headline + lead
+    ADD COLUMN caps_top  bigint[] NOT NULL DEFAULT '{}', -- ... of headline + top paragraphs
+    ADD COLUMN numbers   bigint[] NOT NULL DEFAULT '{}'; -- figures of headline + top paragraphs
 
 UPDATE grouping_revisions SET flash = cardinality(para_sizes) = 1,
     kst_day = CASE WHEN published IS NULL THEN NULL
@@ -36,3 +40,12 @@ SELECT g.story_id, count(*),
                     WHERE story_id = g.story_id AND lineage IS NOT NULL GROUP BY lineage) l), '{}'::jsonb),
        min(g.published), max(g.published)
 FROM grouping_revisions g GROUP BY g.story_id;
+
+-- Document frequency of sketch hashes per day (-1: unknown day): a hash held by many stored revisions
+-- within a few days is boilerplate (a wire formula, page chrome) and never counts as shared text.
+CREATE TABLE grouping_hash_df (
+    hash bigint  NOT NULL,
+    day  integer NOT NULL,
+    n    integer NOT NULL,
+    PRIMARY KEY (hash, day)
+);

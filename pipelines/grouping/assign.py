@@ -79,6 +79,32 @@ def evidence(a: Features, b: Features, common=frozenset()) -> Evidence:
     return Evidence(c, j, lead_similarity(a, b, common), headline_similarity(a, b), gap_hours(a, b))
 
 
+def specifics_kept(names: list[int], other: list[int]) -> float:
+    """Share of `names` (capitalised words of a lead) found among `other` (1.0 when there are none)."""
+    if not names:
+        return 1.0
+    kept = set(other)
+    return sum(1 for n in names if n in kept) / len(names)
+
+
+def different_specifics(a: Features, b: Features, common=frozenset()) -> str | None:
+    """Why two revisions are different stories by what a reader sees: other people named, none of
+    the same figures, or neither lead's names found in the other's top paragraphs. None when nothing
+    says so."""
+    if a.persons and b.persons and not set(a.persons) & set(b.persons):
+        return "different people named"
+    fewest = min(len(a.numbers), len(b.numbers))
+    shared = len(set(a.numbers) & set(b.numbers))
+    if (fewest >= 3 and shared == 0) or (fewest >= 6 and shared <= 1):  # a revision updates some figures, not all
+        return "different figures"
+    for only_rare in (False, True):  # names many revisions carry are formulae: also judged without them
+        lead_a = [c for c in a.caps_lead if not (only_rare and c in common)]
+        lead_b = [c for c in b.caps_lead if not (only_rare and c in common)]
+        if lead_a and lead_b and max(specifics_kept(lead_a, b.caps_top), specifics_kept(lead_b, a.caps_top)) < 0.5:
+            return "different names and places in the leads"
+    return None
+
+
 def lineage_conflict(x: str | None, y: str | None) -> bool:
     """Two Yonhap id lineages with the same id date and different serials: different stories
     (unless a named rule says otherwise: the (URGENT) flash under its own serial)."""
@@ -89,11 +115,14 @@ def lineage_conflict(x: str | None, y: str | None) -> bool:
     return dx == dy and sx != sy
 
 
-def is_flash_of(a: Features, b: Features, ev: Evidence) -> bool:
+def is_flash_of(a: Features, b: Features, ev: Evidence, common=frozenset()) -> bool:
     """Named rule "flash under its own serial": an (URGENT) flash, one paragraph, soon followed by the
     full story, which keeps the flash's sentence in its lead or rewrites it but keeps its headline's gist."""
     flash = (a.flash and len(a.para_sizes) <= 1) or (b.flash and len(b.para_sizes) <= 1)
     if not flash or ev.gap_hours is None or ev.gap_hours > FLASH_GAP_HOURS:
+        return False
+    short, full = (a, b) if len(a.para_sizes) <= len(b.para_sizes) else (b, a)
+    if specifics_kept(short.caps_lead, full.caps_top) < 0.75:  # the full story names what the flash names
         return False
     return (ev.headline >= 0.6 and ev.body_containment >= 0.3) or ev.lead >= 0.8
 
@@ -118,7 +147,7 @@ def compare(a: Features, b: Features, common=frozenset()) -> tuple[bool, str]:
             return False, f"same id lineage but unrelated and far apart ({facts})"
         return True, f"id lineage ({facts})"
     if lineage_conflict(a.lineage, b.lineage):
-        if is_flash_of(a, b, ev):
+        if is_flash_of(a, b, ev, common):
             return True, f"flash under its own serial ({facts})"
         return False, f"different id serials ({a.lineage} / {b.lineage})"
     if a.digest != b.digest:
@@ -129,6 +158,9 @@ def compare(a: Features, b: Features, common=frozenset()) -> tuple[bool, str]:
         return False, f"different editions of a daily item ({facts})"
     if gap is not None and gap > MAX_GAP_HOURS:
         return False, f"too far apart ({facts})"
+    apart = different_specifics(a, b, common)
+    if apart:
+        return False, f"{apart} ({facts})"
     if not a.body_size or not b.body_size:
         close = gap is not None and gap <= (6 if not a.body_size and not b.body_size else 12)
         ok = close and ev.headline >= 0.85 and min(len(a.headline_words), len(b.headline_words)) >= 4

@@ -123,6 +123,59 @@ def is_chrome(line: str) -> bool:
     return bool(words) and sum(w in CHROME_WORDS for w in words) >= 0.8 * len(words)
 
 
+_PERSON = re.compile(r"\b([A-Z][a-z]{1,6}) ([A-Z][a-z]{1,8}-[a-z]{1,8})\b")  # Korean names: "Han Duck-soo"
+_CAP = re.compile(r"\b[A-Z][A-Za-z]+(?:-[a-z]+)?\b")
+GENERIC_CAPS = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday yonhap seoul korea korean koreas south north s n the a
+an in on at of for and but mr ms dr""".split())
+MAX_NAMES = 24
+
+
+def person_names(texts) -> list[int]:
+    """Hashes of the people named ("Han Duck-soo"), at most MAX_NAMES, in text order."""
+    out: list[int] = []
+    for text in texts:
+        for surname, given in _PERSON.findall(text or ""):
+            h = stable_hash("n|" + f"{surname} {given}".lower())
+            if h not in out:
+                out.append(h)
+                if len(out) >= MAX_NAMES:
+                    return sorted(out)
+    return sorted(out)
+
+
+def capitalised(texts, limit: int = 64) -> list[int]:
+    """Hashes of capitalised words (names of people, places, bodies; a sentence's first word too, as
+    leads open with their subject), without stopwords, months, weekdays and the wire's own names:
+    a story's specifics, as a reader sees them."""
+    out: list[int] = []
+    for text in texts:
+        for word in _CAP.findall(text or ""):
+            word = word.lower()
+            if word in GENERIC_CAPS or word in STOPWORDS:
+                continue
+            h = stable_hash("c|" + word)
+            if h not in out:
+                out.append(h)
+                if len(out) >= limit:
+                    return sorted(out)
+    return sorted(out)
+
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def figures(texts, limit: int = 32) -> list[int]:
+    """Hashes of the numbers written in `texts` (counts, amounts, percentages, years)."""
+    out: set[int] = set()
+    for text in texts:
+        for number in _NUMBER.findall(text or ""):
+            out.add(stable_hash("f|" + number.replace(",", "").rstrip(".")))
+            if len(out) >= limit:
+                return sorted(out)
+    return sorted(out)
+
+
 def edition_kind(headline: str) -> str | None:
     """The kind of templated daily item a headline names ("summary", "market-close", ...), or None."""
     for kind, pattern in _EDITION:
@@ -241,6 +294,10 @@ class Features:
     flash: bool = False  # an (URGENT) flash: labelled so, or a one-paragraph item
     edition: str | None = None  # templated daily item kind ("summary", "market-close", ...)
     kst_day: int | None = None  # KST calendar day (proleptic ordinal) of publication
+    persons: list[int] = field(default_factory=list)  # people named anywhere in the body or headline
+    caps_lead: list[int] = field(default_factory=list)  # specifics of the headline and lead paragraph
+    caps_top: list[int] = field(default_factory=list)  # specifics of the headline and top paragraphs
+    numbers: list[int] = field(default_factory=list)  # figures of the headline and body
 
     @property
     def headline_words(self) -> set[str]:
@@ -249,6 +306,12 @@ class Features:
     @property
     def day(self) -> int | None:
         return None if self.published is None else int(self.published // 86400)
+
+    def df_hashes(self) -> list[int]:
+        """The sketch hashes whose document frequency is counted: shared by many stored revisions,
+        they are boilerplate (a formula, chrome) and do not count as shared text."""
+        return sorted(set(self.body_sketch) | set(self.para_sketches[0] if self.para_sketches else ())
+                      | set(self.caps_top))
 
     def index_keys(self) -> tuple[list[int], list[int]]:
         """(keys looked up within a few days of publication, keys looked up at any date)."""
@@ -297,6 +360,8 @@ def extract(revision) -> Features:
         para_sketches=[bottom_k(s, PARA_SKETCH) for s in para_sets], para_sizes=[len(s) for s in para_sets],
         sentence_keys=sentence_keys,
         problem=problem, flash=flash, edition=edition_kind(headline), kst_day=kst_day,
+        persons=person_names([headline, *paragraphs]), caps_lead=capitalised([headline, *paragraphs[:1]], MAX_NAMES),
+        caps_top=capitalised([headline, *paragraphs[:TOP_PARAS]]), numbers=figures([headline, *paragraphs]),
     )
 
 

@@ -28,6 +28,13 @@ from pipelines.grouping.features import Features
 
 WINDOW_DAYS = 2
 STOP_DF = 24  # a near key held by more revisions than this within the window is boilerplate
+CAPS_DF = 8  # a capitalised word in more revisions than this within the window is no story's specific
+
+
+def common_hashes(f: Features, counts: dict[int, int]) -> set[int]:
+    """f's boilerplate hashes given their document frequency within the window."""
+    caps = set(f.caps_top)
+    return {h for h, n in counts.items() if n > (CAPS_DF if h in caps else STOP_DF)}
 POSTING_LIMIT = 64  # rows read per anywhere key (article id, id lineage)
 RECENT = 3  # latest members kept per story as representatives (plus the first one)
 
@@ -88,7 +95,18 @@ class MemoryIndex:
         self.story_members: dict[str, set[str]] = {}
         self.infos: dict[str, StoryInfo] = {}
         self.merged: dict[str, tuple[str, str]] = {}  # merged story -> (into, reason)
+        self.df: dict[int | None, dict[int, int]] = {}  # day -> sketch hash -> revisions holding it
+        self.latest_day: int | None = None
         self.lookups = 0
+
+    def _common(self, f: Features) -> set[int]:
+        if f.day is None:
+            days = list(self.df)
+        else:
+            days = [d for d in range(f.day - WINDOW_DAYS, f.day + WINDOW_DAYS + 1) if d in self.df] + \
+                   ([None] if None in self.df else [])
+        counts = [self.df[d] for d in days]
+        return common_hashes(f, {h: sum(c.get(h, 0) for c in counts) for h in f.df_hashes()})
 
     def candidates(self, f: Features) -> tuple[dict[str, Features], set[int]]:
         self.lookups += 1
@@ -113,7 +131,7 @@ class MemoryIndex:
         for key in anywhere_keys:
             found.update(self.anywhere.get(key, ())[:POSTING_LIMIT])
         found.discard(f.key)
-        return {k: self.revisions[k] for k in sorted(found)}, common
+        return {k: self.revisions[k] for k in sorted(found)}, common | self._common(f)
 
     def add(self, f: Features, story_id: str) -> None:
         f = replace(f, story_id=story_id)
@@ -129,6 +147,13 @@ class MemoryIndex:
                 posting.append(f.key)
         self.story_members.setdefault(story_id, set()).add(f.key)
         self.infos[story_id] = self.infos.get(story_id, StoryInfo(story_id)).with_member(f)
+        counts = self.df.setdefault(f.day, {})
+        for h in f.df_hashes():
+            counts[h] = counts.get(h, 0) + 1
+        if f.day is not None and (self.latest_day is None or f.day > self.latest_day):
+            self.latest_day = f.day  # counts of days long past are no longer looked up: drop them
+            for day in [d for d in self.df if d is not None and d < f.day - 4 * WINDOW_DAYS]:
+                del self.df[day]
 
     def story(self, story_id: str) -> tuple[StoryInfo, list[Features]]:
         info = self.infos[story_id]
@@ -154,24 +179,26 @@ class MemoryIndex:
 
 _COLUMNS = ("rev_key", "story_id", "article_id", "lineage", "published", "date_only", "headline", "part", "digest",
             "section", "dateline", "body_size", "body_sketch", "para_sketches", "para_sizes", "problem", "flash",
-            "edition", "kst_day")
+            "edition", "kst_day", "persons", "caps_lead", "caps_top", "numbers")
 
 
 def _features_from_row(row) -> Features:
     (key, story_id, article_id, lineage, published, date_only, headline, part, digest, section, dateline,
-     body_size, body_sketch, para_sketches, para_sizes, problem, flash, edition, kst_day) = row
+     body_size, body_sketch, para_sketches, para_sizes, problem, flash, edition, kst_day, persons, caps_lead,
+     caps_top, numbers) = row
     return Features(key=key, story_id=story_id, article_id=article_id, lineage=lineage, published=published,
                     date_only=date_only, headline=headline, part=part, digest=digest, section=section,
                     dateline=dateline, body_size=body_size, body_sketch=list(body_sketch or []),
                     para_sketches=para_sketches or [], para_sizes=list(para_sizes or []), problem=problem,
-                    flash=bool(flash), edition=edition, kst_day=kst_day)
+                    flash=bool(flash), edition=edition, kst_day=kst_day, persons=list(persons or []),
+                    caps_lead=list(caps_lead or []), caps_top=list(caps_top or []), numbers=list(numbers or []))
 
 
 def copy_rows_revisions(f: Features, story_id: str) -> tuple:
     """One grouping_revisions row in _COLUMNS order (as Python values)."""
     return (f.key, story_id, f.article_id, f.lineage, f.published, f.date_only, f.headline, f.part, f.digest,
             f.section, f.dateline, f.body_size, f.body_sketch, json.dumps(f.para_sketches), f.para_sizes, f.problem,
-            f.flash, f.edition, f.kst_day)
+            f.flash, f.edition, f.kst_day, f.persons, f.caps_lead, f.caps_top, f.numbers)
 
 
 def _info_from_row(row) -> StoryInfo:
@@ -234,6 +261,13 @@ class PostgresIndex:
             for key, anywhere, rev_key in cur.fetchall():
                 hits.setdefault((key, anywhere), []).append(rev_key)
             common = {key for (key, anywhere), revs in hits.items() if not anywhere and len(revs) > STOP_DF}
+            cur.execute("""SELECT hash, sum(n) FROM grouping_hash_df
+                           WHERE hash = ANY(%(hashes)s::bigint[])
+                             AND (%(day)s::int IS NULL OR day = -1 OR day BETWEEN %(lo)s AND %(hi)s)
+                           GROUP BY hash HAVING sum(n) > %(caps)s""",
+                        {"hashes": f.df_hashes(), "day": day, "lo": None if day is None else day - WINDOW_DAYS,
+                         "hi": None if day is None else day + WINDOW_DAYS, "caps": min(CAPS_DF, STOP_DF)})
+            common |= common_hashes(f, dict(cur.fetchall()))
             found = {r for (key, anywhere), revs in hits.items() if anywhere or key not in common for r in revs}
             found.discard(f.key)
             if not found:
@@ -270,7 +304,7 @@ class PostgresIndex:
         near_keys, anywhere_keys = f.index_keys()
         with self.conn.cursor() as cur:
             cur.execute(f"""INSERT INTO grouping_revisions ({", ".join(_COLUMNS)})
-                            VALUES ({", ".join(["%s"] * 13)}, %s::jsonb, %s, %s, %s, %s, %s)""",
+                            VALUES ({", ".join(["%s"] * 13)}, %s::jsonb, %s, %s, %s, %s, %s, %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])""",
                         copy_rows_revisions(f, story_id))
             cur.execute("""INSERT INTO grouping_keys (key, anywhere, day, rev_key)
                            SELECT k, false, %(day)s::int, %(rev)s FROM unnest(%(near)s::bigint[]) k
@@ -278,6 +312,10 @@ class PostgresIndex:
                         {"day": f.day, "rev": f.key, "near": near_keys, "anywhere": anywhere_keys})
             info = self._info(cur, story_id) or StoryInfo(story_id)
             self._save_info(cur, info.with_member(f))
+            cur.execute("""INSERT INTO grouping_hash_df (hash, day, n)
+                           SELECT h, %(day)s, 1 FROM unnest(%(hashes)s::bigint[]) h
+                           ON CONFLICT (hash, day) DO UPDATE SET n = grouping_hash_df.n + 1""",
+                        {"hashes": f.df_hashes(), "day": f.day if f.day is not None else -1})
 
     def story_of(self, key: str) -> str | None:
         with self.conn.cursor() as cur:
