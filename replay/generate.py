@@ -115,7 +115,7 @@ KINDS: dict[str, dict[str, list[str] | str]] = {
     "policy": {
         "headline": "{Ministry} to spend {won} on {program} projects in {city}",
         "lead": ["The {ministry} said {weekday} it will spend {won} over the next {n1} months on {program} projects "
-                 "in {city} and {city2}, aiming to create {n3:,} jobs by {year_next}."],
+                 "in {city} and {city2}, aiming to create {n3:,} jobs by {year_next}, Vice Minister {official} said."],
         "body": ["The plan, drawn up with the {province} government, covers {n2} sites, Vice Minister {official} "
                  "told a briefing in Sejong.",
                  "About {pct} of the budget will go to private contractors selected through open bidding, the "
@@ -132,7 +132,7 @@ KINDS: dict[str, dict[str, list[str] | str]] = {
     "police": {
         "headline": "{Age_person} arrested in {city} for {crime}",
         "lead": ["Police in {city} said {weekday} they have arrested a {age}-year-old man surnamed {surname} on charges "
-                 "of {crime}, in a case involving some {won}."],
+                 "of {crime}, in a case involving some {won}, according to Inspector {official}."],
         "body": ["The suspect is accused of working with {n1} accomplices between {year} and this year, the "
                  "{city} Metropolitan Police Agency said.",
                  "Investigators seized {n2} mobile phones and documents from an office in {city2}, officers said.",
@@ -158,7 +158,8 @@ KINDS: dict[str, dict[str, list[str] | str]] = {
     "results": {
         "headline": "{company} Q{quarter} operating profit jumps {pct} on strong {product} sales",
         "lead": ["{company} said {weekday} its operating profit for the {quarter_word} quarter rose {pct} from a year "
-                 "earlier to {won}, helped by strong sales of {product} in {country}."],
+                 "earlier to {won}, helped by strong sales of {product} in {country}, chief financial officer {person2} "
+                 "said."],
         "body": ["Sales climbed to {won_big} in the {quarter_word} quarter, the company said in a regulatory filing.",
                  "Net profit came to {won}, compared with a loss a year earlier.",
                  "{company} said it plans to expand its {product} plant in {city} by {n1} percent next year.",
@@ -169,8 +170,8 @@ KINDS: dict[str, dict[str, list[str] | str]] = {
     },
     "accident": {
         "headline": "{N1} injured as {accident} in {city}",
-        "lead": ["{N1} people were injured after a {accident} in {city}, {province}, on {weekday}, fire authorities "
-                 "said."],
+        "lead": ["{N1} people were injured after a {accident} in {city}, {province}, on {weekday}, fire official "
+                 "{official} said."],
         "body": ["The accident was reported at around {hour}:{minute:02d} a.m., and {n2} firefighters and {n1} "
                  "vehicles were sent to the scene.",
                  "Of the injured, {n1_third} were taken to hospitals in {city2} with serious injuries, officials said.",
@@ -208,7 +209,7 @@ KINDS: dict[str, dict[str, list[str] | str]] = {
     "weather": {
         "headline": "Heavy rain warning issued for {province}; {n2} residents evacuated",
         "lead": ["The weather agency issued a heavy rain warning for {province} on {weekday}, forecasting up to {n2} "
-                 "millimeters of rain in {city} and nearby areas through the weekend."],
+                 "millimeters of rain in {city} and nearby areas through the weekend, forecaster {official} said."],
         "body": ["Authorities evacuated {n2} residents of low-lying areas in {city2}, the interior ministry said.",
                  "{n1} roads and {n1_third} hiking trails were closed, and {n2_small} flights at {city} airport were "
                  "canceled.",
@@ -221,7 +222,7 @@ KINDS: dict[str, dict[str, list[str] | str]] = {
     "culture": {
         "headline": "{city} {event} draws {n3:,} visitors on opening day",
         "lead": ["The {year_next} {city} {event} opened {weekday} with {n3:,} visitors on its first day, featuring "
-                 "{n2} artists from {n1} countries, organizers said."],
+                 "{n2} artists from {n1} countries, festival director {person} said."],
         "body": ["Director {person} said this year's edition focuses on artists from {country}.",
                  "The event runs for {n1_third} days at venues across {city}, with tickets priced at {n2_small},000 won.",
                  "{company} is the main sponsor, providing {won} in support.",
@@ -233,7 +234,8 @@ KINDS: dict[str, dict[str, list[str] | str]] = {
     "nk": {
         "headline": "N. Korea fires {n1_third} ballistic missiles into East Sea: JCS",
         "lead": ["North Korea fired {n1_third} short-range ballistic missiles from near {nk_place} into the East Sea "
-                 "on {weekday}, South Korea's Joint Chiefs of Staff (JCS) said."],
+                 "on {weekday}, South Korea's Joint Chiefs of Staff (JCS) said, as National Security Adviser {person} "
+                 "called an emergency meeting."],
         "body": ["The missiles flew about {n2} kilometers at an altitude of {n1} km, the JCS said.",
                  "The launch came {n1_third} days after the North criticized joint drills by Seoul and Washington.",
                  "National Security Adviser {person} convened an emergency meeting, the presidential office said.",

@@ -95,7 +95,7 @@ def different_specifics(a: Features, b: Features, common=frozenset()) -> str | N
         return "different people named"
     fewest = min(len(a.numbers), len(b.numbers))
     shared = len(set(a.numbers) & set(b.numbers))
-    if (fewest >= 3 and shared == 0) or (fewest >= 6 and shared <= 1):  # a revision updates some figures, not all
+    if (fewest >= 2 and shared == 0) or (fewest >= 6 and shared <= fewest // 4):  # a revision updates some, not all
         return "different figures"
     for only_rare in (False, True):  # names many revisions carry are formulae: also judged without them
         lead_a = [c for c in a.caps_lead if not (only_rare and c in common)]
@@ -103,6 +103,14 @@ def different_specifics(a: Features, b: Features, common=frozenset()) -> str | N
         if lead_a and lead_b and max(specifics_kept(lead_a, b.caps_top), specifics_kept(lead_b, a.caps_top)) < 0.5:
             return "different names and places in the leads"
     return None
+
+
+def headlines_share_nothing_specific(a: Features, b: Features, common) -> bool:
+    """Both headlines have words few stored revisions use, and share none of them: what they share is
+    the formula ("... exports rise ... in September"), not the story."""
+    rare_a = a.headline_hashes - common
+    rare_b = b.headline_hashes - common
+    return bool(rare_a) and bool(rare_b) and not rare_a & rare_b
 
 
 def lineage_conflict(x: str | None, y: str | None) -> bool:
@@ -170,6 +178,8 @@ def compare(a: Features, b: Features, common=frozenset()) -> tuple[bool, str]:
         return ok, f"{'keeps text and lead' if ok else 'different'}, a day apart ({facts})"
     if ev.body_jaccard >= 0.6:
         return True, f"near-duplicate body ({facts})"
+    if ev.body_containment < 0.8 and headlines_share_nothing_specific(a, b, common):
+        return False, f"headlines share only common words, body not kept ({facts})"
     if ev.body_containment >= 0.5 and ev.lead >= 0.5:
         return True, f"keeps earlier text and lead ({facts})"
     if ev.body_containment >= 0.7 and ev.body_jaccard >= 0.4:

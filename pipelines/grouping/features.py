@@ -127,7 +127,7 @@ _PERSON = re.compile(r"\b([A-Z][a-z]{1,6}) ([A-Z][a-z]{1,8}-[a-z]{1,8})\b")  # K
 _CAP = re.compile(r"\b[A-Z][A-Za-z]+(?:-[a-z]+)?\b")
 GENERIC_CAPS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday yonhap seoul korea korean koreas south north s n the a
-an in on at of for and but mr ms dr""".split())
+an in on at of for and but mr ms dr us u uk eu un""".split())
 MAX_NAMES = 24
 
 
@@ -304,6 +304,10 @@ class Features:
         return {w.rstrip("s") for w in tokens(self.headline) if w not in STOPWORDS}
 
     @property
+    def headline_hashes(self) -> set[int]:
+        return {stable_hash("w|" + w) for w in self.headline_words}
+
+    @property
     def day(self) -> int | None:
         return None if self.published is None else int(self.published // 86400)
 
@@ -311,7 +315,7 @@ class Features:
         """The sketch hashes whose document frequency is counted: shared by many stored revisions,
         they are boilerplate (a formula, chrome) and do not count as shared text."""
         return sorted(set(self.body_sketch) | set(self.para_sketches[0] if self.para_sketches else ())
-                      | set(self.caps_top))
+                      | set(self.caps_top) | self.headline_hashes)
 
     def index_keys(self) -> tuple[list[int], list[int]]:
         """(keys looked up within a few days of publication, keys looked up at any date)."""

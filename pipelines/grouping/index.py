@@ -28,12 +28,12 @@ from pipelines.grouping.features import Features
 
 WINDOW_DAYS = 2
 STOP_DF = 24  # a near key held by more revisions than this within the window is boilerplate
-CAPS_DF = 8  # a capitalised word in more revisions than this within the window is no story's specific
+CAPS_DF = 8  # a name or headline word in more revisions than this within the window is no story's specific
 
 
 def common_hashes(f: Features, counts: dict[int, int]) -> set[int]:
     """f's boilerplate hashes given their document frequency within the window."""
-    caps = set(f.caps_top)
+    caps = set(f.caps_top) | f.headline_hashes
     return {h for h, n in counts.items() if n > (CAPS_DF if h in caps else STOP_DF)}
 POSTING_LIMIT = 64  # rows read per anywhere key (article id, id lineage)
 RECENT = 3  # latest members kept per story as representatives (plus the first one)
