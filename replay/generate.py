@@ -102,6 +102,7 @@ class Specifics:
         self.pct = f"{rng.randint(1, 48)}.{rng.randint(1, 9)} percent"
         self.year = rng.randint(2015, 2022)
         self.score = f"{rng.randint(2, 9)}-{rng.randint(0, 1)}"
+        self.nk_place = rng.choice(NK_PLACES)
 
     def bump(self) -> None:
         """A later revision's updated figures."""
@@ -257,7 +258,7 @@ def _fill(template: str, s: Specifics, day: date) -> str:
         n2_small=max(2, s.n2 // 30), n3_big=s.n3 * 3, year_next=day.year + 1,
         weekday_next=WEEKDAYS[(day.weekday() + 1) % 7], hour=(s.n2 % 11) + 1, minute=s.n3 % 60,
         quarter=(day.month - 1) // 3 + 1, quarter_word=QUARTERS[(day.month - 1) // 3],
-        won_big=f"{s.n1 + 1}.{s.n2 % 10} trillion won", nk_place=NK_PLACES[s.n2 % len(NK_PLACES)],
+        won_big=f"{s.n1 + 1}.{s.n2 % 10} trillion won", nk_place=s.nk_place,
         team3=s.team2 if s.team2 != s.team else s.team, score=s.score)
     return template.format(**values)
 

@@ -7,7 +7,7 @@ ALTER TABLE grouping_revisions
     ADD COLUMN edition text,                            -- templated daily item kind, e.g. 'summary'
     ADD COLUMN kst_day integer,                         -- KST calendar day (proleptic ordinal)
     ADD COLUMN persons   bigint[] NOT NULL DEFAULT '{}', -- hashes of people named (Korean names)
-    ADD COLUMN caps_lead bigint[] NOT NULL DEFAULT '{}', -- capitalised words of headline + lead
+    ADD COLUMN caps_lead bigint[] NOT NULL DEFAULT '{}', -- capitalised words of the lead paragraph
     ADD COLUMN caps_top  bigint[] NOT NULL DEFAULT '{}', -- ... of headline + top paragraphs
     ADD COLUMN numbers   bigint[] NOT NULL DEFAULT '{}'; -- figures of headline + top paragraphs
 

@@ -102,6 +102,10 @@ def different_specifics(a: Features, b: Features, common=frozenset()) -> str | N
         lead_b = [c for c in b.caps_lead if not (only_rare and c in common)]
         if lead_a and lead_b and max(specifics_kept(lead_a, b.caps_top), specifics_kept(lead_b, a.caps_top)) < 0.5:
             return "different names and places in the leads"
+    # Each lead names someone or somewhere the other's top paragraphs never mention ("a fire in
+    # Jeongeup" / "a fire in Chungju"): two events. A later revision keeps the earlier lead's names.
+    if specifics_kept(a.caps_lead, b.caps_top) < 1.0 and specifics_kept(b.caps_lead, a.caps_top) < 1.0:
+        return "each lead names what the other does not"
     return None
 
 
@@ -126,10 +130,12 @@ def lineage_conflict(x: str | None, y: str | None) -> bool:
 def is_flash_of(a: Features, b: Features, ev: Evidence, common=frozenset()) -> bool:
     """Named rule "flash under its own serial": an (URGENT) flash, one paragraph, soon followed by the
     full story, which keeps the flash's sentence in its lead or rewrites it but keeps its headline's gist."""
-    flash = (a.flash and len(a.para_sizes) <= 1) or (b.flash and len(b.para_sizes) <= 1)
+    short, full = (a, b) if len(a.para_sizes) <= len(b.para_sizes) else (b, a)
+    flash = short.flash and len(short.para_sizes) <= 1 < len(full.para_sizes)  # a flash joins a full story
     if not flash or ev.gap_hours is None or ev.gap_hours > FLASH_GAP_HOURS:
         return False
-    short, full = (a, b) if len(a.para_sizes) <= len(b.para_sizes) else (b, a)
+    if different_specifics(a, b, common) or headlines_share_nothing_specific(a, b, common):
+        return False
     if specifics_kept(short.caps_lead, full.caps_top) < 0.75:  # the full story names what the flash names
         return False
     return (ev.headline >= 0.6 and ev.body_containment >= 0.3) or ev.lead >= 0.8
@@ -166,9 +172,13 @@ def compare(a: Features, b: Features, common=frozenset()) -> tuple[bool, str]:
         return False, f"different editions of a daily item ({facts})"
     if gap is not None and gap > MAX_GAP_HOURS:
         return False, f"too far apart ({facts})"
-    apart = different_specifics(a, b, common)
-    if apart:
+    apart = None if ev.body_containment >= 0.95 and ev.lead >= 0.95 else different_specifics(a, b, common)
+    if apart:  # (a revision that keeps all of the other's text and lead is its revision, whatever it names)
         return False, f"{apart} ({facts})"
+    if min(len(a.para_sizes), len(b.para_sizes)) == 1 and ev.body_jaccard < 0.6:
+        short, full = (a, b) if len(a.para_sizes) == 1 else (b, a)
+        if specifics_kept(short.caps_lead, full.caps_top) < 1.0:  # too little text to link on otherwise
+            return False, f"a one-paragraph item whose names the other lacks ({facts})"
     if not a.body_size or not b.body_size:
         close = gap is not None and gap <= (6 if not a.body_size and not b.body_size else 12)
         ok = close and ev.headline >= 0.85 and min(len(a.headline_words), len(b.headline_words)) >= 4

@@ -295,7 +295,7 @@ class Features:
     edition: str | None = None  # templated daily item kind ("summary", "market-close", ...)
     kst_day: int | None = None  # KST calendar day (proleptic ordinal) of publication
     persons: list[int] = field(default_factory=list)  # people named anywhere in the body or headline
-    caps_lead: list[int] = field(default_factory=list)  # specifics of the headline and lead paragraph
+    caps_lead: list[int] = field(default_factory=list)  # specifics of the lead paragraph (headlines get reworded)
     caps_top: list[int] = field(default_factory=list)  # specifics of the headline and top paragraphs
     numbers: list[int] = field(default_factory=list)  # figures of the headline and body
 
@@ -364,7 +364,7 @@ def extract(revision) -> Features:
         para_sketches=[bottom_k(s, PARA_SKETCH) for s in para_sets], para_sizes=[len(s) for s in para_sets],
         sentence_keys=sentence_keys,
         problem=problem, flash=flash, edition=edition_kind(headline), kst_day=kst_day,
-        persons=person_names([headline, *paragraphs]), caps_lead=capitalised([headline, *paragraphs[:1]], MAX_NAMES),
+        persons=person_names([headline, *paragraphs]), caps_lead=capitalised(paragraphs[:1], MAX_NAMES),
         caps_top=capitalised([headline, *paragraphs[:TOP_PARAS]]), numbers=figures([headline, *paragraphs]),
     )
 
