@@ -7,8 +7,9 @@ templated daily items or page chrome chain distinct stories into one blob. Inste
 joins a story on evidence against the story as a whole (`story_verdict`): no conflicting Yonhap id
 lineage among its members, within the story's time span, and a link to its member nearest in time
 (the latest one for a later revision) or to most of its representatives (first and latest members). A revision that qualifies for two stories
-merges them only on stronger evidence (`mergeable`: a link to each story's nearest member or its id
-lineage, no conflicting lineages between them, the merged story within size and span bounds); the
+merges them only on stronger evidence (`mergeable`: a revision of more than one paragraph, a link to
+each story's nearest member or its id lineage, no conflicting lineages between the stories, the
+merged story within size and span bounds); the
 merge is recorded (`story_merges` in PostgreSQL). A revision never links more than
 MAX_LINKED_STORIES stories.
 """
@@ -172,13 +173,16 @@ def compare(a: Features, b: Features, common=frozenset()) -> tuple[bool, str]:
         return False, f"different editions of a daily item ({facts})"
     if gap is not None and gap > MAX_GAP_HOURS:
         return False, f"too far apart ({facts})"
-    apart = None if ev.body_containment >= 0.95 and ev.lead >= 0.95 else different_specifics(a, b, common)
+    raw = evidence(a, b) if common else ev  # boilerplate left in: "keeps all the text" must hold on the whole text
+    apart = None if raw.body_containment >= 0.95 and raw.lead >= 0.95 else different_specifics(a, b, common)
     if apart:  # (a revision that keeps all of the other's text and lead is its revision, whatever it names)
         return False, f"{apart} ({facts})"
     if min(len(a.para_sizes), len(b.para_sizes)) == 1 and ev.body_jaccard < 0.6:
         short, full = (a, b) if len(a.para_sizes) == 1 else (b, a)
         if specifics_kept(short.caps_lead, full.caps_top) < 1.0:  # too little text to link on otherwise
             return False, f"a one-paragraph item whose names the other lacks ({facts})"
+        if gap is not None and gap > 2 * FLASH_GAP_HOURS:  # a flash is followed by its story within hours
+            return False, f"a one-paragraph item hours away ({facts})"
     if not a.body_size or not b.body_size:
         close = gap is not None and gap <= (6 if not a.body_size and not b.body_size else 12)
         ok = close and ev.headline >= 0.85 and min(len(a.headline_words), len(b.headline_words)) >= 4
@@ -265,7 +269,9 @@ def story_verdict(f: Features, info, reps: list[Features], decided: dict[str, tu
     majority = bool(results) and 2 * n_ok >= len(results)
     join = same_lineage or ok_latest or majority
     why = next((w for ok, w in results.values() if ok), "id lineage")
-    return Verdict(join, same_lineage or ok_latest, (same_lineage, ok_latest, n_ok / max(1, len(results))), why)
+    # A link to a flash is too little to merge a story on - unless the story is that lone flash.
+    strong = same_lineage or (ok_latest and (len(nearest.para_sizes) > 1 or info.size == 1))
+    return Verdict(join, strong, (same_lineage, ok_latest, n_ok / max(1, len(results))), why)
 
 
 def mergeable(a_info, b_info) -> bool:
@@ -338,7 +344,7 @@ def assign(index, revisions) -> AssignResult:
             best, info = verdicts[story]
             for other_story in ranked[1:]:
                 other, other_info = verdicts[other_story]
-                if hub or not (best.strong and other.strong) or not mergeable(info, other_info):
+                if hub or len(f.para_sizes) < 2 or not (best.strong and other.strong) or not mergeable(info, other_info):
                     continue
                 into, merged = sorted([story, other_story], key=lambda s: (s in created, s))
                 reason = (f"revision {f.article_id or f.key} joins {story} ({best.reason}) "
