@@ -17,7 +17,8 @@ by more than STOP_DF revisions inside the window is boilerplate (a wire formula,
 templated item's fixed text): it finds no candidates and its hash is not counted as shared text
 when revisions are compared (document frequency, read off the bounded posting list). So a lookup
 reads at most STOP_DF + 1 rows per near key and POSTING_LIMIT per anywhere key, however many
-stored revisions share a phrase.
+stored revisions share a phrase, and compares at most MAX_CANDIDATES near-key candidates (those
+sharing the most keys) plus the revisions sharing its article id or id lineage.
 """
 from __future__ import annotations
 
@@ -37,6 +38,12 @@ def common_hashes(f: Features, counts: dict[int, int]) -> set[int]:
     return {h for h, n in counts.items() if n > (CAPS_DF if h in caps else STOP_DF)}
 POSTING_LIMIT = 64  # rows read per anywhere key (article id, id lineage)
 RECENT = 3  # latest members kept per story as representatives (plus the first one)
+MAX_CANDIDATES = 16  # near-key candidates compared per revision: those sharing the most keys
+
+
+def best_candidates(shared: dict[str, int]) -> list[str]:
+    """The MAX_CANDIDATES stored revisions sharing the most near keys with the new one."""
+    return sorted(shared, key=lambda k: (-shared[k], k))[:MAX_CANDIDATES]
 
 
 @dataclass
@@ -112,7 +119,7 @@ class MemoryIndex:
         self.lookups += 1
         near_keys, anywhere_keys = f.index_keys()
         day = f.day
-        found: set[str] = set()
+        shared: dict[str, int] = {}
         common: set[int] = set()
         for key in near_keys:
             buckets = self.near.get(key)
@@ -127,7 +134,10 @@ class MemoryIndex:
             if len(hits) > STOP_DF:
                 common.add(key)
             else:
-                found.update(hits)
+                for rev_key in hits:
+                    shared[rev_key] = shared.get(rev_key, 0) + 1
+        shared.pop(f.key, None)
+        found = set(best_candidates(shared))
         for key in anywhere_keys:
             found.update(self.anywhere.get(key, ())[:POSTING_LIMIT])
         found.discard(f.key)
@@ -268,7 +278,14 @@ class PostgresIndex:
                         {"hashes": f.df_hashes(), "day": day, "lo": None if day is None else day - WINDOW_DAYS,
                          "hi": None if day is None else day + WINDOW_DAYS, "caps": min(CAPS_DF, STOP_DF)})
             common |= common_hashes(f, dict(cur.fetchall()))
-            found = {r for (key, anywhere), revs in hits.items() if anywhere or key not in common for r in revs}
+            shared: dict[str, int] = {}
+            for (key, anywhere), revs in hits.items():
+                if not anywhere and key not in common:
+                    for rev_key in revs:
+                        shared[rev_key] = shared.get(rev_key, 0) + 1
+            shared.pop(f.key, None)
+            found = set(best_candidates(shared))
+            found.update(r for (key, anywhere), revs in hits.items() if anywhere for r in revs)
             found.discard(f.key)
             if not found:
                 return {}, common
