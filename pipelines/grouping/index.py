@@ -18,7 +18,7 @@ templated item's fixed text): it finds no candidates and its hash is not counted
 when revisions are compared (document frequency, read off the bounded posting list). So a lookup
 reads at most STOP_DF + 1 rows per near key and POSTING_LIMIT per anywhere key, however many
 stored revisions share a phrase, and compares at most MAX_CANDIDATES near-key candidates (those
-sharing the most keys) plus the revisions sharing its article id or id lineage.
+sharing the most keys, weighted by rarity) plus the revisions sharing its article id or id lineage.
 """
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ RECENT = 3  # latest members kept per story as representatives (plus the first o
 MAX_CANDIDATES = 16  # near-key candidates compared per revision: those sharing the most keys
 
 
-def best_candidates(shared: dict[str, int]) -> list[str]:
-    """The MAX_CANDIDATES stored revisions sharing the most near keys with the new one."""
+def best_candidates(shared: dict[str, float]) -> list[str]:
+    """The MAX_CANDIDATES stored revisions sharing the most near keys with the new one, each key
+    weighted by how few revisions hold it (a key two revisions share says more than a formula's)."""
     return sorted(shared, key=lambda k: (-shared[k], k))[:MAX_CANDIDATES]
 
 
@@ -119,7 +120,7 @@ class MemoryIndex:
         self.lookups += 1
         near_keys, anywhere_keys = f.index_keys()
         day = f.day
-        shared: dict[str, int] = {}
+        shared: dict[str, float] = {}
         common: set[int] = set()
         for key in near_keys:
             buckets = self.near.get(key)
@@ -135,7 +136,7 @@ class MemoryIndex:
                 common.add(key)
             else:
                 for rev_key in hits:
-                    shared[rev_key] = shared.get(rev_key, 0) + 1
+                    shared[rev_key] = shared.get(rev_key, 0.0) + 1.0 / len(hits)
         shared.pop(f.key, None)
         found = set(best_candidates(shared))
         for key in anywhere_keys:
@@ -278,11 +279,11 @@ class PostgresIndex:
                         {"hashes": f.df_hashes(), "day": day, "lo": None if day is None else day - WINDOW_DAYS,
                          "hi": None if day is None else day + WINDOW_DAYS, "caps": min(CAPS_DF, STOP_DF)})
             common |= common_hashes(f, dict(cur.fetchall()))
-            shared: dict[str, int] = {}
+            shared: dict[str, float] = {}
             for (key, anywhere), revs in hits.items():
                 if not anywhere and key not in common:
                     for rev_key in revs:
-                        shared[rev_key] = shared.get(rev_key, 0) + 1
+                        shared[rev_key] = shared.get(rev_key, 0.0) + 1.0 / len(revs)
             shared.pop(f.key, None)
             found = set(best_candidates(shared))
             found.update(r for (key, anywhere), revs in hits.items() if anywhere for r in revs)
