@@ -190,3 +190,31 @@ def test_opaque_and_published_daily_items_never_span_days():
     for it in items:
         days[result[it.revision.key]].add(it.revision.published_at[:10])
     assert max(len(d) for d in days.values()) == 1
+
+
+def test_check_fails_a_night_with_an_implausible_story_naming_it(pipeline_env, monkeypatch):
+    from datetime import date
+
+    from pipelines import nightly
+    from pipelines.checks import DataQualityError
+
+    night = date(2023, 5, 10)
+    monkeypatch.setenv("WIREDESK_MAX_STORY_REVISIONS", "2")  # the night holds chains of 3 and more
+    with pytest.raises(DataQualityError, match="larger than any plausible revision chain") as info:
+        nightly.run_night(night, run_id="test-oversize")
+    conn = psycopg2.connect(pipeline_env["database_url"])
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT story_id FROM stories WHERE revision_count > 2 ORDER BY story_id")
+            oversized = [row[0] for row in cur.fetchall()]
+            cur.execute("SELECT story_id FROM stories WHERE revision_count <= 2")
+            fine = [row[0] for row in cur.fetchall()]
+    finally:
+        conn.close()
+    assert oversized and all(story_id in str(info.value) for story_id in oversized)
+    assert not any(f"{story_id} (" in str(info.value) for story_id in fine)
+    # a story spanning more than the allowed days fails it too (here: more than ~15 minutes)
+    monkeypatch.setenv("WIREDESK_MAX_STORY_REVISIONS", "12")
+    monkeypatch.setenv("WIREDESK_MAX_STORY_SPAN_DAYS", "0.01")
+    with pytest.raises(DataQualityError, match="days"):
+        nightly.run_night(night, run_id="test-oversize")
