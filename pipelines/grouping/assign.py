@@ -309,8 +309,9 @@ def assign(index, revisions) -> AssignResult:
     created: set[str] = set()
     merges: list[tuple[str, str, str]] = []
     comparisons = 0
+    done = index.stories_of([f.key for f in feats])  # already grouped (a rerun): keep their stories
     for f in feats:
-        if index.story_of(f.key) is not None:  # already grouped (a rerun): keep it
+        if f.key in done:
             continue
         candidates, common = index.candidates(f)
         candidates.pop(f.key, None)

@@ -240,6 +240,7 @@ class PostgresIndex:
         self.source = source
         self.lookups = 0
         self._core = None
+        self._infos: dict[str, StoryInfo | None] = {}  # this transaction's story rows, as last written
 
     def _has_core(self, cur) -> bool:
         if self._core is None:
@@ -295,12 +296,16 @@ class PostgresIndex:
             return {row[0]: _features_from_row(row) for row in cur.fetchall()}, common
 
     def _info(self, cur, story_id: str) -> StoryInfo | None:
+        if story_id in self._infos:
+            return self._infos[story_id]
         cur.execute("""SELECT story_id, size, first_key, first_published, recent_keys, recent_published, lineages,
                               earliest, latest FROM grouping_stories WHERE story_id = %s""", (story_id,))
         row = cur.fetchone()
-        return _info_from_row(row) if row else None
+        self._infos[story_id] = _info_from_row(row) if row else None
+        return self._infos[story_id]
 
     def _save_info(self, cur, info: StoryInfo) -> None:
+        self._infos[info.story_id] = info
         cur.execute("""INSERT INTO grouping_stories (story_id, size, first_key, first_published, recent_keys,
                                                      recent_published, lineages, earliest, latest)
                        VALUES (%(story)s, %(size)s, %(first_key)s, %(first_published)s, %(recent_keys)s,
@@ -364,6 +369,7 @@ class PostgresIndex:
             if into and merged:
                 self._save_info(cur, into.merged_with(merged))
             cur.execute("DELETE FROM grouping_stories WHERE story_id = %s", (from_story,))
+            self._infos[from_story] = None
             cur.execute("UPDATE grouping_revisions SET story_id = %s WHERE story_id = %s", (into_story, from_story))
             cur.execute("INSERT INTO grouping_merges (merged_story_id, into_story_id, reason) VALUES (%s, %s, %s)",
                         (from_story, into_story, reason))
