@@ -12,6 +12,9 @@ stored year (the busiest window), grouped with the production code (assign + Pos
 one transaction that is rolled back, so every step measures against the same stored size; the
 table shows comparisons (real candidates compared) per new revision and the B-cubed F1 of the step.
 
+`python -m pipelines.grouping.bench --dedupe [N]` instead times the dedupe CLI on N and 5N records of
+dense days (default N = 2,000) and prints the time ratio and F1.
+
 Server: WIREDESK_TEST_DATABASE_URL or DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres,
 else an embedded server; a scratch database is created and dropped.
 """
@@ -150,7 +153,47 @@ def measure(conn, items) -> tuple[float, int, float]:
     return elapsed / len(items), result.comparisons, f1
 
 
+def dedupe_scaling(records: int) -> int:
+    """Time `python -m pipelines.dedupe` on `records` and 5x `records` JSON lines of dense days of
+    generated wire copy (up to 400 stories a day), and score its output against the truth."""
+    import json
+    import subprocess
+    from datetime import date
+
+    from pipelines.bench import bcubed
+    from pipelines.grouping.worlds import dense_day
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="wiredesk-dedupe-bench-") as work:
+        for n in (records, 5 * records):
+            path = Path(work) / f"records-{n}.jsonl"
+            truth, written, day = {}, 0, 0
+            with path.open("w") as handle:
+                while written < n:
+                    for it in dense_day(day=date(2023, 3, 1) + timedelta(days=day), stories=400, seed=day):
+                        if written >= n:
+                            break
+                        r = it.revision
+                        handle.write(json.dumps({"article_id": r.article_id, "url": r.url, "headline": r.headline,
+                                                 "published_at": r.published_at, "body": r.body_paragraphs}) + "\n")
+                        written += 1
+                        truth[written] = it.story
+                    day += 1
+            started = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "pipelines.dedupe", str(path)], capture_output=True,
+                                  text=True, check=True)
+            seconds = time.perf_counter() - started
+            found = {row["line"]: row["story_id"] for row in map(json.loads, proc.stdout.splitlines())}
+            rows.append((n, seconds, bcubed(truth, found)[2]))
+            print(f"dedupe CLI: {n:>7,} records ({day} dense days) {seconds:8.1f} s  {n / seconds:7.0f} records/s  "
+                  f"B3-F1 {rows[-1][2]:.4f}", flush=True)
+    print(f"5x the records: {rows[1][1] / rows[0][1]:.2f}x the time (target <= ~6x)")
+    return 0
+
+
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--dedupe":
+        return dedupe_scaling(int(sys.argv[2]) if len(sys.argv) > 2 else 2_000)
     sizes = [10_000, 100_000] + ([1_000_000] if os.environ.get("WIREDESK_BENCH_1M") == "1" else [])
     items = new_items()
     day_features = stored_day_features()
