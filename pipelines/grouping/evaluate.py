@@ -126,7 +126,8 @@ def print_generated(scale: str) -> bool:
     from pipelines.grouping.worlds import all_worlds
 
     ok = True
-    print(f"\n== generated worlds ({scale}): not used for tuning; targets F1 >= 0.99 with ids, >= 0.97 opaque, "
+    print(f"\n== generated worlds ({scale}): written apart from the labelled worlds (but the dense day and bench "
+          "night were looked at while the rules were written); targets F1 >= 0.99 with ids, >= 0.97 opaque, "
           "largest found <= largest true (adversarial-night: reported only)")
     print(f"   {'world':<24} {'mode':<10} {'revs':>6} {'gold':>6} {'found':>6} {'B3-P':>7} {'B3-R':>7} {'B3-F1':>7} "
           f"{'largest true/found':>19} {'false merges':>13}")
