@@ -31,6 +31,27 @@ def max_drift_pages() -> int:
     return int(os.environ.get("WIREDESK_MAX_DRIFT_PAGES", "2"))
 
 
+def max_story_revisions() -> int:
+    return int(os.environ.get("WIREDESK_MAX_STORY_REVISIONS", "12"))
+
+
+def max_story_span_days() -> float:
+    return float(os.environ.get("WIREDESK_MAX_STORY_SPAN_DAYS", "3"))
+
+
+def implausible_stories(cur, crawl_run_id: int) -> list[str]:
+    """Stories this night touched that no plausible revision chain makes: more revisions than
+    WIREDESK_MAX_STORY_REVISIONS, or first to last revision more than WIREDESK_MAX_STORY_SPAN_DAYS
+    apart - the mark of grouping chaining distinct stories together. One line per story id."""
+    cur.execute("""SELECT s.story_id, s.revision_count, s.last_updated_at - s.first_published_at
+                   FROM stories s WHERE s.story_id IN (
+                       SELECT r.story_id FROM crawl_run_pages c JOIN story_revisions r USING (raw_key)
+                       WHERE c.crawl_run_id = %s AND r.story_id IS NOT NULL)
+                     AND (s.revision_count > %s OR s.last_updated_at - s.first_published_at > %s * interval '1 day')
+                   ORDER BY s.story_id""", (crawl_run_id, max_story_revisions(), max_story_span_days()))
+    return [f"{story_id} ({count} revisions over {span})" for story_id, count, span in cur.fetchall()]
+
+
 def run_summary(cur, crawl_run_id: int) -> dict:
     cur.execute("""SELECT pages_fetched, pages_failed, pages_failed_extract, revisions_new, stories_new,
                           stories_revised, stories_unchanged, interval_start FROM crawl_runs WHERE crawl_run_id = %s""",
@@ -81,6 +102,11 @@ def check_crawl_run(crawl_run_id: int) -> dict:
         # discovery coverage per surface, serial gaps and discovery drift (pipelines/discovery/coverage.py)
         summary["coverage"] = coverage.night_coverage(cur, crawl_run_id)
         found += coverage.problems(summary["coverage"], coverage.previous_coverage(cur, crawl_run_id))
+        oversized = implausible_stories(cur, crawl_run_id)
+        if oversized:
+            found.append(f"{len(oversized)} stories larger than any plausible revision chain (more than "
+                         f"{max_story_revisions()} revisions or {max_story_span_days():g} days):\n  "
+                         + "\n  ".join(oversized[:50]))
         summary["problems"] = found
         cur.execute("""UPDATE crawl_runs SET status = %s, summary = %s, finished_at = now()
                        WHERE crawl_run_id = %s""", ("failed" if found else "ok", Json(summary), crawl_run_id))

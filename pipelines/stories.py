@@ -97,17 +97,83 @@ def suspect_revisions(cur) -> list[str]:
     return [f"{revision_id} {url}" for revision_id, url in cur.fetchall()]
 
 
-def assign_ungrouped(conn, cur) -> tuple[dict[str, str], set[str]]:
+def _order(published, updated, revision_no, revision_id) -> tuple:
+    """REVISION_ORDER in Python."""
+    return (published is None, published.timestamp() if published else 0.0, updated is None,
+            updated.timestamp() if updated else 0.0, revision_no or 0, revision_id)
+
+
+def append_to_stories(cur, story_ids: list[str], rebuild: set[str] = frozenset()) -> None:
+    """Refresh `story_ids` after new revisions joined them, incrementally: a new revision that comes
+    after the story's latest one gets the next order number and its diff against that predecessor
+    only, and the story row is updated from the new revisions alone - the cost does not grow with
+    the story. Stories in `rebuild` (merged), or where a new revision sorts before an existing one
+    (a late arrival), are recomputed whole by refresh_stories."""
+    cur.execute("""SELECT s.story_id, s.revision_count, l.revision_id, l.published_at, l.updated_at, l.revision_no,
+                          l.body_paragraphs
+                   FROM stories s LEFT JOIN story_revisions l ON l.revision_id = s.latest_revision_id
+                   WHERE s.story_id = ANY(%s)""", (story_ids,))
+    latest = {row[0]: row[1:] for row in cur.fetchall()}
+    cur.execute("""SELECT revision_id, story_id, published_at, updated_at, revision_no, body_paragraphs, first_seen_at
+                   FROM story_revisions WHERE story_id = ANY(%s) AND story_seq IS NULL""", (story_ids,))
+    new: dict[str, list] = {}
+    for row in cur.fetchall():
+        new.setdefault(row[1], []).append(row)
+    full = set(rebuild)
+    seqs, diffs, rows = [], [], []
+    for story_id, revisions in new.items():
+        count, last_id, last_pub, last_upd, last_no, last_body = latest.get(story_id, (None,) * 6)
+        revisions.sort(key=lambda r: _order(r[2], r[3], r[4], r[0]))
+        if story_id in full or count is None or (count and last_id is None) or (
+                last_id is not None and _order(revisions[0][2], revisions[0][3], revisions[0][4], revisions[0][0])
+                < _order(last_pub, last_upd, last_no, last_id)):
+            full.add(story_id)
+            continue
+        previous = last_body if last_id is not None else None
+        for n, (revision_id, _story, _pub, _upd, _no, body, _seen) in enumerate(revisions, start=count + 1):
+            seqs.append((revision_id, n))
+            diff = paragraph_diff(previous, body) if previous is not None else None
+            diffs.append((revision_id, Json(diff) if diff is not None else None))
+            previous = body
+        last_updated = max((r[3] or r[2] for r in revisions if (r[3] or r[2])), default=None)
+        rows.append((story_id, revisions[-1][0], len(revisions), min((r[2] for r in revisions if r[2]), default=None),
+                     last_updated, min(r[6] for r in revisions), max(r[6] for r in revisions), count == 0))
+    if seqs:
+        execute_values(cur, """UPDATE story_revisions r SET story_seq = v.seq, diff_from_previous = v.diff::jsonb
+                               FROM (VALUES %s) AS v(revision_id, seq, diff) WHERE r.revision_id = v.revision_id""",
+                       [(rid, seq, diff) for (rid, seq), (_, diff) in zip(seqs, diffs)])
+        execute_values(cur, """
+            UPDATE stories s SET latest_revision_id = v.latest, revision_count = s.revision_count + v.n,
+                   first_published_at = CASE WHEN v.fresh THEN v.first_published
+                                             ELSE LEAST(s.first_published_at, v.first_published) END,
+                   last_updated_at = CASE WHEN v.fresh THEN v.last_updated
+                                          ELSE GREATEST(s.last_updated_at, v.last_updated) END,
+                   first_seen_at = CASE WHEN v.fresh THEN v.first_seen ELSE LEAST(s.first_seen_at, v.first_seen) END,
+                   last_seen_at = CASE WHEN v.fresh THEN v.last_seen ELSE GREATEST(s.last_seen_at, v.last_seen) END,
+                   headline = (SELECT headline FROM story_revisions WHERE revision_id = v.latest)
+            FROM (VALUES %s) AS v(story_id, latest, n, first_published, last_updated, first_seen, last_seen, fresh)
+            WHERE s.story_id = v.story_id""", rows,
+                       template="(%s, %s::bigint, %s::int, %s::timestamptz, %s::timestamptz, %s::timestamptz, "
+                                "%s::timestamptz, %s::boolean)")
+    if full:
+        refresh_stories(cur, sorted(full))
+
+
+def assign_ungrouped(conn, cur, merged_into: set[str] | None = None) -> tuple[dict[str, str], set[str]]:
     """In the caller's transaction: give every revision without a story its story.
 
-    Returns the assignment {revision id: story id} and the story ids that existed before.
+    Returns the assignment {revision id: story id} and the story ids that existed before; adds the
+    stories that absorbed another story (a merge) to `merged_into` when given.
     """
     cur.execute("SELECT pg_advisory_xact_lock(hashtext('wiredesk.group'))")  # one grouper at a time
+    merges: list = []
     try:
-        assignment = assign_stories(conn, ungrouped_revisions(cur))
+        assignment = assign_stories(conn, ungrouped_revisions(cur), merges_out=merges)
     except (ValueError, OverflowError) as exc:  # a stored value Python cannot hold: say which pages
         raise GroupingInputError(f"grouping failed on stored revisions ({type(exc).__name__}: {exc}); "
                                  f"suspect rows: {suspect_revisions(cur) or 'none found'}") from exc
+    if merged_into is not None:
+        merged_into.update(into for _merged, into, _reason in merges)
     story_ids = sorted(set(assignment.values()))
     cur.execute("SELECT story_id FROM stories WHERE story_id = ANY(%s)", (story_ids,))
     existing = {row[0] for row in cur.fetchall()}
@@ -159,10 +225,11 @@ def group_new_revisions(crawl_run_id: int | None = None) -> GroupResult:
     """
     result = GroupResult()
     with db.transaction() as conn, conn.cursor() as cur:
-        assignment, existing = assign_ungrouped(conn, cur)
+        merged_into: set[str] = set()
+        assignment, existing = assign_ungrouped(conn, cur, merged_into)
         story_ids = sorted(set(assignment.values()))
         if story_ids:
-            refresh_stories(cur, story_ids)
+            append_to_stories(cur, story_ids, rebuild=merged_into)
         result.revisions_grouped = len(assignment)
         result.stories_new = len(set(story_ids) - existing)
         result.stories_revised = len(existing & set(story_ids))

@@ -1,7 +1,7 @@
 """Assign story revisions to stories.
 
-A story is a connected component of pairwise links between revisions; `assign.compare` decides a
-link from the evidence of the two revisions: Yonhap id lineage (strong, not proof), headline
+A revision joins a story on evidence against the story as a whole (`assign.story_verdict`), never on
+one link to any member; `assign.compare` decides a pairwise link from the evidence of two revisions: Yonhap id lineage (strong, not proof), headline
 similarity after label removal, body containment and lead survival (bottom-k MinHash sketches),
 list part numbers, summary items, publication time gap. Candidates come from an index keyed by
 sketch hashes and id lineage (`index.PostgresIndex` in the DAG, `index.MemoryIndex` in the CLI),
@@ -71,7 +71,7 @@ def order_key(revision_row) -> tuple:
             (0, rev_id) if isinstance(rev_id, int) else (1, rev_id))
 
 
-def assign_stories(conn, revisions: list[Revision]) -> dict[str, str]:
+def assign_stories(conn, revisions: list[Revision], merges_out: list | None = None) -> dict[str, str]:
     """Return {revision key: story_id} for `revisions` (a night's new revisions).
 
     `conn` is the caller's open transaction; nothing is committed or rolled back here. The grouping
@@ -80,7 +80,8 @@ def assign_stories(conn, revisions: list[Revision]) -> dict[str, str]:
     transaction: story_revisions.story_id is re-pointed to the surviving story (the one stored
     earlier), a story_merges row is written (earlier merges into the merged story are re-pointed),
     the merged story's `stories` row is deleted, and the surviving story's row is inserted if it
-    does not exist yet. The caller then refreshes the stories in the returned values.
+    does not exist yet. The caller then refreshes the stories in the returned values. The merges made
+    (merged story, into story, reason) are appended to `merges_out` when given.
     """
     from pipelines.grouping.assign import assign
     from pipelines.grouping.index import PostgresIndex
@@ -94,6 +95,8 @@ def assign_stories(conn, revisions: list[Revision]) -> dict[str, str]:
         log.warning("revision %s: %s (grouped as %s)", key, note, result.stories.get(key))
     for merged, into, reason in result.merges:
         log.info("merged story %s into %s: %s", merged, into, reason)
+    if merges_out is not None:
+        merges_out.extend(result.merges)
     log.info("grouping: %d revisions, %d candidate comparisons, %d merges", len(revisions), result.comparisons,
              len(result.merges))
     return result.stories

@@ -42,6 +42,21 @@ _END = re.compile(r"^\(?\s*END\s*\)?$", re.IGNORECASE)
 _ADVISORY = re.compile(r"^\((?:ATTN|Adds|Updates|Recasts|Changes|Corrects|Eds|In\s)[^)]*\)?\s*$", re.IGNORECASE)
 _EDS = re.compile(r"^\^?\(?Eds?:", re.IGNORECASE)
 _PART = re.compile(r"(?:[-\u2013]\s*|\b(?:part|no\.?)\s*)(\d{1,2})\s*$", re.IGNORECASE)
+# Page chrome that can end up in a body (share buttons, feedback form, skip links, footer): never evidence.
+CHROME_WORDS = frozenset("""share facebook twitter pinterest linked in linkedin tumblr reddit messenger kakaotalk like
+save print font size abcdefg send feedback how can we improve thanks for your go to contents navigation copyright c
+yonhap news agency all rights reserved more close url copy subscribe top menu search login english korean""".split())
+# Templated daily items: one story per edition (KST calendar day, and per kind within the day).
+_EDITION = [
+    ("summary", re.compile(r"\b(?:news summary|major news|summary of)\b", re.IGNORECASE)),
+    ("history", re.compile(r"\btoday in korean history\b", re.IGNORECASE)),
+    ("pricelist", re.compile(r"\bprice list\b|\bclosing prices?\b", re.IGNORECASE)),
+    ("market-open", re.compile(r"\b(?:shares?|stocks?|kospi|kosdaq|korean won)\b.*\b(?:open|opens|opened|start|starts|"
+                               r"started)\b", re.IGNORECASE)),
+    ("market-close", re.compile(r"\b(?:shares?|stocks?|kospi|kosdaq|korean won)\b.*\b(?:close|closes|closed|end|ends|ended|"
+                                r"finish|finishes|finished)\b", re.IGNORECASE)),
+    ("fx", re.compile(r"\bexchange rates?\b|\bforeign exchange\b", re.IGNORECASE)),
+]
 _DIGEST = re.compile(r"\b(?:news summary|summary of|headlines?|digest|briefs?|roundup|today in korean history|"
                      r"schedule|advisory|major news)\b", re.IGNORECASE)
 
@@ -102,6 +117,73 @@ def winnow(paragraphs: list[str]) -> list[int]:
     return sorted(picked)
 
 
+def is_chrome(line: str) -> bool:
+    """A line made (almost) only of page-chrome words: share buttons, feedback form, footer."""
+    words = re.findall(r"[a-z]+", line.lower())
+    return bool(words) and sum(w in CHROME_WORDS for w in words) >= 0.8 * len(words)
+
+
+_PERSON = re.compile(r"\b([A-Z][a-z]{1,6}) ([A-Z][a-z]{1,8}-[a-z]{1,8})\b")  # Korean names: "Han Duck-soo"
+_CAP = re.compile(r"\b[A-Z][A-Za-z]+(?:-[a-z]+)?\b")
+GENERIC_CAPS = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday yonhap seoul korea korean koreas south north s n the a
+an in on at of for and but mr ms dr us u uk eu un""".split())
+MAX_NAMES = 24
+
+
+def person_names(texts) -> list[int]:
+    """Hashes of the people named ("Han Duck-soo"), at most MAX_NAMES, in text order."""
+    out: list[int] = []
+    for text in texts:
+        for surname, given in _PERSON.findall(text or ""):
+            h = stable_hash("n|" + f"{surname} {given}".lower())
+            if h not in out:
+                out.append(h)
+                if len(out) >= MAX_NAMES:
+                    return sorted(out)
+    return sorted(out)
+
+
+def capitalised(texts, limit: int = 64) -> list[int]:
+    """Hashes of capitalised words (names of people, places, bodies; a sentence's first word too, as
+    leads open with their subject), without stopwords, months, weekdays and the wire's own names:
+    a story's specifics, as a reader sees them."""
+    out: list[int] = []
+    for text in texts:
+        for word in _CAP.findall(text or ""):
+            word = word.lower()
+            if word in GENERIC_CAPS or word in STOPWORDS:
+                continue
+            h = stable_hash("c|" + word)
+            if h not in out:
+                out.append(h)
+                if len(out) >= limit:
+                    return sorted(out)
+    return sorted(out)
+
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def figures(texts, limit: int = 32) -> list[int]:
+    """Hashes of the numbers written in `texts` (counts, amounts, percentages, years)."""
+    out: set[int] = set()
+    for text in texts:
+        for number in _NUMBER.findall(text or ""):
+            out.add(stable_hash("f|" + number.replace(",", "").rstrip(".")))
+            if len(out) >= limit:
+                return sorted(out)
+    return sorted(out)
+
+
+def edition_kind(headline: str) -> str | None:
+    """The kind of templated daily item a headline names ("summary", "market-close", ...), or None."""
+    for kind, pattern in _EDITION:
+        if pattern.search(headline or ""):
+            return kind
+    return None
+
+
 def clean_paragraphs(paragraphs) -> tuple[list[str], str | None, str | None]:
     """Body paragraphs without ATTN note, byline, dateline prefix, email and "(END)".
 
@@ -123,7 +205,7 @@ def clean_paragraphs(paragraphs) -> tuple[list[str], str | None, str | None]:
                     continue
                 line = rest
             if _BYLINE.match(line) or _EMAIL.match(line) or _END.match(line) or _ADVISORY.match(line) \
-                    or _EDS.match(line):
+                    or _EDS.match(line) or is_chrome(line):
                 continue
             if line.endswith("(END)"):
                 line = line[:-5].strip()
@@ -209,14 +291,31 @@ class Features:
     para_sizes: list[int] = field(default_factory=list)
     sentence_keys: list[int] = field(default_factory=list)  # winnowed 3-gram hashes of the top two paragraphs
     problem: str | None = None  # why it can only be a singleton / what was odd
+    flash: bool = False  # an (URGENT) flash: labelled so, or a one-paragraph item
+    edition: str | None = None  # templated daily item kind ("summary", "market-close", ...)
+    kst_day: int | None = None  # KST calendar day (proleptic ordinal) of publication
+    persons: list[int] = field(default_factory=list)  # people named anywhere in the body or headline
+    caps_lead: list[int] = field(default_factory=list)  # specifics of the lead paragraph (headlines get reworded)
+    caps_top: list[int] = field(default_factory=list)  # specifics of the headline and top paragraphs
+    numbers: list[int] = field(default_factory=list)  # figures of the headline and body
 
     @property
     def headline_words(self) -> set[str]:
         return {w.rstrip("s") for w in tokens(self.headline) if w not in STOPWORDS}
 
     @property
+    def headline_hashes(self) -> set[int]:
+        return {stable_hash("w|" + w) for w in self.headline_words}
+
+    @property
     def day(self) -> int | None:
         return None if self.published is None else int(self.published // 86400)
+
+    def df_hashes(self) -> list[int]:
+        """The sketch hashes whose document frequency is counted: shared by many stored revisions,
+        they are boilerplate (a formula, chrome) and do not count as shared text."""
+        return sorted(set(self.body_sketch) | set(self.para_sketches[0] if self.para_sketches else ())
+                      | set(self.caps_top) | self.headline_hashes)
 
     def index_keys(self) -> tuple[list[int], list[int]]:
         """(keys looked up within a few days of publication, keys looked up at any date)."""
@@ -250,6 +349,10 @@ def extract(revision) -> Features:
         problem = problem or "no_headline_no_body"
     elif not body:
         problem = problem or "empty_body"
+    kst_day = None
+    if published is not None:
+        kst_day = datetime.fromtimestamp(published, KST).date().toordinal()
+    flash = (_label or "").upper() == "URGENT" or len(paragraphs) == 1
     place = None
     if dateline or revision.dateline:
         place = re.split(r"[,(]", dateline or revision.dateline)[0].strip().upper() or None
@@ -260,7 +363,9 @@ def extract(revision) -> Features:
         body_size=len(body), body_sketch=bottom_k(body, BODY_SKETCH),
         para_sketches=[bottom_k(s, PARA_SKETCH) for s in para_sets], para_sizes=[len(s) for s in para_sets],
         sentence_keys=sentence_keys,
-        problem=problem,
+        problem=problem, flash=flash, edition=edition_kind(headline), kst_day=kst_day,
+        persons=person_names([headline, *paragraphs]), caps_lead=capitalised(paragraphs[:1], MAX_NAMES),
+        caps_top=capitalised([headline, *paragraphs[:TOP_PARAS]]), numbers=figures([headline, *paragraphs]),
     )
 
 
@@ -277,6 +382,19 @@ def overlap_estimate(a: list[int], size_a: int, b: list[int], size_b: int, k: in
     both = sum(1 for x in union if x in sa and x in sb)
     jaccard = both / len(union)
     return jaccard * (size_a + size_b) / (1 + jaccard)
+
+
+def without_common(sketch: list[int], size: int, common) -> tuple[list[int], int]:
+    """A sketch and its set size with boilerplate hashes (`common`) taken out. A sketch stored whole
+    loses exactly those; a sampled one loses the same share of its set."""
+    if not common or not sketch:
+        return sketch, size
+    kept = [h for h in sketch if h not in common]
+    if len(kept) == len(sketch):
+        return sketch, size
+    if size <= len(sketch):
+        return kept, len(kept)
+    return kept, round(size * len(kept) / len(sketch))
 
 
 def containment(a: list[int], size_a: int, b: list[int], size_b: int, k: int) -> tuple[float, float]:
