@@ -5,7 +5,9 @@ Every night at 01:30 KST, archive the previous KST day of Yonhap English wire co
 
 1. **crawl**: the `yonhap` spider discovers the day's articles (listings, RSS, news sitemap),
    fetches them politely and archives each raw page (content-addressed) before anything else;
-2. **load**: extracts every archived page and upserts one `story_revisions` row per distinct version;
+2. **load**: `plan_batches` cuts the night's archived pages into batches of raw-key ranges;
+   `load_batch` (one mapped task per batch, spread over the workers) extracts its pages and upserts
+   one `story_revisions` row per distinct version in one transaction; `finish_load` records the totals;
 3. **group**: gives new revisions their story and refreshes `stories`;
 4. **check**: fails the run when the night yields no stories or too many pages fail extraction
    (without retrying: the data would not change); a passing check stores the run summary in
@@ -53,10 +55,24 @@ def yonhap_nightly():
         return nightly.crawl_night_for_run(data_interval_start, run_id)
 
     @task
-    def load(crawled: dict) -> dict:
+    def plan_batches(crawled: dict) -> list[dict]:
         from pipelines import nightly
 
-        return nightly.load_run(crawled["crawl_run_id"])
+        return nightly.plan_load(crawled["crawl_run_id"])
+
+    # A batch is small and idempotent, and its usual failure is a lost worker: retry it soon, elsewhere.
+    @task(retry_delay=timedelta(seconds=10), max_retry_delay=timedelta(minutes=5))
+    def load_batch(batch: dict) -> dict:
+        from pipelines import nightly
+
+        return nightly.load_batch(batch)
+
+    # none_failed: a night without pages maps no batch (skipped), and the check must still judge it.
+    @task(trigger_rule="none_failed")
+    def finish_load(crawled: dict, batches: list[dict]) -> dict:
+        from pipelines import nightly
+
+        return nightly.finish_load(crawled["crawl_run_id"], len(batches))
 
     @task
     def group(crawled: dict, loaded: dict) -> dict:
@@ -71,7 +87,10 @@ def yonhap_nightly():
         return nightly.check_run_in_airflow(crawled["crawl_run_id"], crawled["night"], outlet_events[STORIES])
 
     crawled = crawl()
-    check(crawled, group(crawled, load(crawled)))
+    batches = plan_batches(crawled)
+    loaded = finish_load(crawled, batches)
+    load_batch.expand(batch=batches) >> loaded
+    check(crawled, group(crawled, loaded))
 
 
 yonhap_nightly()
