@@ -59,16 +59,19 @@ class Broker:
     description: str
     process: subprocess.Popen | None = None
 
-    def stop(self, queue: str | None = None) -> None:
-        if queue:  # what kombu left for our queue on a shared server
-            try:
-                import redis
+    def forget_queue(self, queue: str) -> None:
+        """Delete what kombu keeps for `queue` (a shared server outlives the stack)."""
+        import redis
 
-                client = redis.Redis.from_url(self.url, socket_timeout=5)
-                client.delete(queue, f"_kombu.binding.{queue}")
-                client.close()
-            except Exception:  # the server may be gone already; nothing of ours stays on a stopped one
-                pass
+        try:
+            client = redis.Redis.from_url(self.url, socket_timeout=5)
+            client.delete(queue, f"_kombu.binding.{queue}")
+            client.close()
+        except redis.RedisError:  # gone already: then nothing of ours stays on it either
+            pass
+
+    def stop(self) -> None:
+        """Stop the redis-server this started, if any (never the machine's)."""
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:

@@ -7,7 +7,7 @@ skipped), moto's S3 server, the replay site, `airflow api-server`, `scheduler`, 
 REST API; during the second, the worker running a load batch is SIGKILLed with its whole session,
 and the run must still complete on the other worker with nothing lost or duplicated.
 
-Started once for the module (about 3 min on two loaded cores); the tests read what it left.
+Started once for the module (about 4 min on two loaded cores); the tests read what it left.
 """
 from __future__ import annotations
 
@@ -35,7 +35,10 @@ NIGHTS = [date(2023, 5, 9), date(2023, 5, 10)]
 RUN_TIMEOUT = 300
 # Seconds, not Airflow's 300: how long a task may go without a heartbeat before the scheduler
 # counts it lost and retries it (load_batch retries 10-20 s later).
-HEARTBEAT_TIMEOUT = "30"
+HEARTBEAT_TIMEOUT = "20"
+# A night of the replay site has 15-20 pages: two or three batches; a full one asks map_extract
+# for a pool of 2 (WIREDESK_EXTRACT_WORKERS), which must not be tried inside a Celery prefork worker.
+BATCH_PAGES = 8
 
 
 def night_article_ids(night: date) -> set[str]:
@@ -43,6 +46,10 @@ def night_article_ids(night: date) -> set[str]:
 
     start, end = night_window(night)
     return {a.article_id for n in nights() for a in n.articles if start <= a.published < end}
+
+
+def batches_of(night: date) -> int:
+    return -(-len(night_article_ids(night)) // BATCH_PAGES)
 
 
 def rows(url: str, sql: str, params=()) -> list[tuple]:
@@ -87,9 +94,7 @@ def celery_nights(tmp_path_factory, pg_server_url, s3_server):
 
             env = dict(os.environ, **s3_env, DATABASE_URL=wiredesk_url, WIREDESK_HOME=str(work / "home"),
                        WIREDESK_YONHAP_BASE_URL=site.base_url, WIREDESK_ALLOW_LOOPBACK="1", WIREDESK_THROTTLE="0",
-                       # 8 pages a batch: a night of 15 maps two batches, and each asks map_extract for a
-                       # pool of 2, which must not be tried inside a Celery prefork worker.
-                       WIREDESK_LOAD_BATCH_PAGES="8", WIREDESK_EXTRACT_WORKERS="2",
+                       WIREDESK_LOAD_BATCH_PAGES=str(BATCH_PAGES), WIREDESK_EXTRACT_WORKERS="2",
                        AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT=HEARTBEAT_TIMEOUT,
                        AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL="2",
                        AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL="2",
@@ -142,7 +147,9 @@ def celery_nights(tmp_path_factory, pg_server_url, s3_server):
     finally:
         if stack is not None and "left" not in info:
             info["left"] = stack.stop()
-        broker.stop(stack.queue if stack else None)
+        if stack is not None:
+            broker.forget_queue(stack.queue)
+        broker.stop()
         site.stop()
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{metadata_db}" WITH (FORCE)')
@@ -173,7 +180,14 @@ def test_both_nights_succeed_with_every_task(celery_nights):
         assert set(states.values()) == {"success"}, (night, states)
         tasks = {task for task, _ in states}
         assert tasks == {"crawl", "plan_batches", "load_batch", "finish_load", "group", "check"}, tasks
-        assert sorted(i for task, i in states if task == "load_batch") == [0, 1]  # 15 pages, 8 a batch
+        assert sorted(i for task, i in states if task == "load_batch") == list(range(batches_of(night)))
+
+
+def test_load_batches_extracted_without_a_pool_in_the_prefork_workers(celery_nights):
+    """WIREDESK_EXTRACT_WORKERS=2 asked for a pool; inside Celery's prefork pool map_extract must not start one."""
+    logs = sorted((celery_nights["stack"].home / "logs").glob("dag_id=yonhap_nightly/run_id=*/task_id=load_batch/*/*.log"))
+    said = [p for p in logs if "without a pool of 2: this is a daemonic process" in p.read_text(errors="replace")]
+    assert said, [str(p) for p in logs]
 
 
 def test_tasks_ran_on_both_workers(celery_nights):
@@ -212,7 +226,7 @@ def test_tables_and_bucket_hold_exactly_the_nights_pages(celery_nights):
         pages = len(night_article_ids(night))
         # exact counts although a batch was retried after its worker died: one load_batches row each
         assert (status, fetched, new, seen, failed, failed_extract) == ("ok", pages, pages, pages, 0, 0)
-    assert sorted(found["batches"]) == sorted((f"celery-{n}", 2, len(night_article_ids(n))) for n in NIGHTS)
+    assert sorted(found["batches"]) == sorted((f"celery-{n}", batches_of(n), len(night_article_ids(n))) for n in NIGHTS)
 
 
 def test_nothing_left_running(celery_nights):
