@@ -24,7 +24,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -291,8 +290,3 @@ class CeleryStack:
             except subprocess.TimeoutExpired:
                 pass
         return [proc for name in self.components for proc in self.session_processes(name)]
-
-
-if __name__ == "__main__":  # pragma: no cover - a pointer, not a CLI
-    print(__doc__)
-    sys.exit(0)
