@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv dev demo test test-fast bench eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
+.PHONY: venv dev demo test test-fast bench bench-celery eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
 
 # The virtual environment, installed from the pinned constraints (uv if it installs, else pip).
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -34,6 +34,10 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pipelines.bench
+
+# A generated night through Airflow on CeleryExecutor, with one worker and with two (docs/scaling.md).
+bench-celery: $(STAMP)
+	$(PY) -m pipelines.bench_celery
 
 eval-grouping: $(STAMP)
 	$(PY) -m pipelines.grouping.evaluate

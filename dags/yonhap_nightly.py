@@ -6,7 +6,9 @@ Every night at 01:30 KST, archive the previous KST day of Yonhap English wire co
 1. **crawl**: the `yonhap` spider fetches the day's frontier (what `yonhap_discover` saw) and what it
    discovers itself (RSS, news sitemap, listings as the backstop), politely, and archives each raw page
    (content-addressed) before anything else;
-2. **load**: extracts every archived page and upserts one `story_revisions` row per distinct version;
+2. **load**: `plan_batches` cuts the night's archived pages into batches of raw-key ranges;
+   `load_batch` (one mapped task per batch, spread over the workers) extracts its pages and upserts
+   one `story_revisions` row per distinct version in one transaction; `finish_load` records the totals;
 3. **group**: gives new revisions their story and refreshes `stories`;
 4. **check**: fails the run when the night yields no stories, too many pages fail extraction, a
    discovery surface drifts to nothing or the day's article-id serials show too many gaps
@@ -55,10 +57,24 @@ def yonhap_nightly():
         return nightly.crawl_night_for_run(data_interval_start, run_id)
 
     @task
-    def load(crawled: dict) -> dict:
+    def plan_batches(crawled: dict) -> list[dict]:
         from pipelines import nightly
 
-        return nightly.load_run(crawled["crawl_run_id"])
+        return nightly.plan_load(crawled["crawl_run_id"])
+
+    # A batch is small and idempotent, and its usual failure is a lost worker: retry it soon, elsewhere.
+    @task(retry_delay=timedelta(seconds=10), max_retry_delay=timedelta(minutes=5))
+    def load_batch(batch: dict) -> dict:
+        from pipelines import nightly
+
+        return nightly.load_batch(batch)
+
+    # none_failed: a night without pages maps no batch (skipped), and the check must still judge it.
+    @task(trigger_rule="none_failed")
+    def finish_load(crawled: dict, batches: list[dict]) -> dict:
+        from pipelines import nightly
+
+        return nightly.finish_load(crawled["crawl_run_id"], len(batches))
 
     @task
     def group(crawled: dict, loaded: dict) -> dict:
@@ -73,7 +89,10 @@ def yonhap_nightly():
         return nightly.check_run_in_airflow(crawled["crawl_run_id"], crawled["night"], outlet_events[STORIES])
 
     crawled = crawl()
-    check(crawled, group(crawled, load(crawled)))
+    batches = plan_batches(crawled)
+    loaded = finish_load(crawled, batches)
+    load_batch.expand(batch=batches) >> loaded
+    check(crawled, group(crawled, loaded))
 
 
 yonhap_nightly()

@@ -20,6 +20,33 @@ def home() -> Path:
     return path
 
 
+# Executors whose tasks may run on other machines than the one that ran the task before.
+DISTRIBUTED_EXECUTORS = ("CeleryExecutor", "CeleryKubernetesExecutor", "KubernetesExecutor", "EdgeExecutor")
+
+
+class SingleMachineSetting(RuntimeError):
+    """A default that only works on one machine (a local raw folder, the embedded database) was left
+    in place under an executor that spreads tasks over several."""
+
+
+def distributed_executor() -> str | None:
+    """The distributed executor AIRFLOW__CORE__EXECUTOR names (a list, aliases and module paths allowed), if any."""
+    for entry in os.environ.get("AIRFLOW__CORE__EXECUTOR", "").split(","):
+        name = entry.strip().rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+        if name in DISTRIBUTED_EXECUTORS:
+            return name
+    return None
+
+
+def refuse_single_machine(default: str, remedy: str) -> None:
+    """Raise SingleMachineSetting when `default` is about to be used under a distributed executor."""
+    executor = distributed_executor()
+    if executor:
+        raise SingleMachineSetting(
+            f"{default} is for a single machine, and AIRFLOW__CORE__EXECUTOR is {executor}: a task on another "
+            f"worker would not see what this one wrote. {remedy} (see docs/scaling.md)")
+
+
 def yonhap_base_url() -> str:
     return os.environ.get("WIREDESK_YONHAP_BASE_URL", DEFAULT_YONHAP_BASE_URL).rstrip("/")
 

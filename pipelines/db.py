@@ -39,6 +39,8 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
+    config.refuse_single_machine("the embedded PostgreSQL server (DATABASE_URL is unset)",
+                                 "Set DATABASE_URL to a PostgreSQL server every worker reaches.")
     url = start_embedded()
     # Child processes (Scrapy, Airflow tasks) then use the same server without starting it again.
     os.environ["DATABASE_URL"] = url

@@ -1,9 +1,15 @@
 """Extract the pages a crawl archived and load them as story revisions.
 
 Pages are read back from the raw archive (never from the crawl's memory), so loading a
-night and re-extracting it later are the same code. Extraction runs in worker processes
-(it is the CPU cost of the pipeline); each batch is written in one transaction with
-upserts on (article_id, content_hash), so a rerun or a crash-and-rerun adds nothing twice.
+night and re-extracting it later are the same code. A run's pages are cut into batches of
+raw-key ranges (plan_batches); each batch is extracted and written in one transaction with
+upserts on (article_id, content_hash) and recorded in load_batches (load_batch), so a rerun,
+a retried batch or a crash-and-rerun adds nothing twice; finish_load sums the batches.
+
+Extraction is the CPU cost of the pipeline. Under Airflow the DAG maps load_batch over the
+batches, so the engine spreads them over its workers; a process pool is used only where it
+is safe (a night run by hand, the benchmark), never inside an Airflow task or a daemonic
+process such as a task in Celery's prefork pool (see pool_refusal).
 """
 from __future__ import annotations
 
@@ -66,9 +72,28 @@ def extraction_workers() -> int:
     return max(1, int(os.environ.get("WIREDESK_EXTRACT_WORKERS") or os.cpu_count() or 1))
 
 
+def batch_size() -> int:
+    """Pages per load batch (one mapped task, one transaction): WIREDESK_LOAD_BATCH_PAGES or BATCH_SIZE."""
+    return max(1, int(os.environ.get("WIREDESK_LOAD_BATCH_PAGES") or BATCH_SIZE))
+
+
+def pool_refusal() -> str | None:
+    """Why extraction must not start a process pool in this process, or None where it may."""
+    if multiprocessing.current_process().daemon:
+        # Celery's prefork pool runs tasks in daemonic processes, which may not have children.
+        return "this is a daemonic process (a Celery prefork worker)"
+    if "AIRFLOW_CTX_TASK_ID" in os.environ:  # exported by Airflow's task runner into every task
+        return "this is an Airflow task: the DAG spreads the load over workers as mapped load_batch tasks"
+    return None
+
+
 def map_extract(pages: list[tuple[str, str]]):
-    """Yield extract_archived results for (raw_key, url) pairs, in parallel where cores allow."""
+    """Yield extract_archived results for (raw_key, url) pairs, in parallel where cores allow and
+    a pool is safe (pool_refusal)."""
     workers = extraction_workers()
+    if workers > 1 and len(pages) >= 8 and (refusal := pool_refusal()):
+        log.info("extracting %d pages in this process, without a pool of %d: %s", len(pages), workers, refusal)
+        workers = 1
     if workers == 1 or len(pages) < 8:
         yield from (extract_archived(key, url) for key, url in pages)
         return
@@ -115,31 +140,92 @@ def write_batch(conn, interval_start, crawl_run_id, pages_by_key: dict, results:
         result.pages_failed += len(failed)
 
 
-def load_crawl_run(crawl_run_id: int) -> LoadResult:
-    global _worker_store
-    # A store opened by an earlier load in this process may point at other settings (a long-lived
-    # worker, the tests); each run opens its own, in this process or in the forked workers.
-    _worker_store = None
+def plan_batches(crawl_run_id: int, size: int | None = None) -> list[dict]:
+    """Cut the run's pages, in raw_key order, into batches of `size` pages. A batch names its key
+    range, never page contents (the plan travels through XCom). Planning starts a new load of the
+    run: batches recorded by an earlier load of it are forgotten, so its counts start afresh."""
+    size = size or batch_size()
     with db.transaction() as conn, conn.cursor() as cur:
+        cur.execute("SELECT raw_key FROM crawl_run_pages WHERE crawl_run_id = %s ORDER BY raw_key", (crawl_run_id,))
+        keys = [row[0] for row in cur.fetchall()]
+        cur.execute("DELETE FROM load_batches WHERE crawl_run_id = %s", (crawl_run_id,))
+    return [{"crawl_run_id": crawl_run_id, "batch_no": n, "first_key": chunk[0], "last_key": chunk[-1],
+             "pages": len(chunk)}
+            for n, chunk in enumerate(keys[i:i + size] for i in range(0, len(keys), size))]
+
+
+def _recorded_batch(cur, crawl_run_id: int, batch_no: int) -> dict | None:
+    cur.execute("""SELECT pages, revisions_new, revisions_seen, pages_failed, failures_by_reason FROM load_batches
+                   WHERE crawl_run_id = %s AND batch_no = %s""", (crawl_run_id, batch_no))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return LoadResult(*row).as_dict()
+
+
+def load_batch(batch: dict) -> dict:
+    """Extract and upsert one planned batch, and record it, in one transaction. A batch already
+    recorded (a retry after its commit) writes nothing and returns what was recorded."""
+    global _worker_store
+    crawl_run_id, batch_no = batch["crawl_run_id"], batch["batch_no"]
+    _worker_store = None  # the store of the current settings, in this process and in forked workers
+    with db.transaction() as conn, conn.cursor() as cur:
+        if (recorded := _recorded_batch(cur, crawl_run_id, batch_no)) is not None:
+            log.info("batch %s of crawl run %s was loaded already: %s", batch_no, crawl_run_id, recorded)
+            return recorded
         cur.execute("SELECT interval_start FROM crawl_runs WHERE crawl_run_id = %s", (crawl_run_id,))
         (interval_start,) = cur.fetchone()
         cur.execute("""SELECT p.raw_key, p.url FROM crawl_run_pages c JOIN raw_pages p USING (raw_key)
-                       WHERE c.crawl_run_id = %s ORDER BY p.raw_key""", (crawl_run_id,))
+                       WHERE c.crawl_run_id = %s AND c.raw_key BETWEEN %s AND %s ORDER BY p.raw_key""",
+                    (crawl_run_id, batch["first_key"], batch["last_key"]))
         pages = cur.fetchall()
+    if len(pages) != batch["pages"]:
+        raise RuntimeError(f"batch {batch_no} of crawl run {crawl_run_id} was planned with {batch['pages']} pages "
+                           f"and now has {len(pages)}: the run was crawled again since; load it again from its plan")
+    results = list(map_extract(pages))
     result = LoadResult(pages=len(pages))
-    pages_by_key = dict(pages)
-    batch = []
-    for extracted in map_extract(pages):
-        batch.append(extracted)
-        if len(batch) >= BATCH_SIZE:
-            with db.transaction() as conn:
-                write_batch(conn, interval_start, crawl_run_id, pages_by_key, batch, result)
-            batch = []
     with db.transaction() as conn:
-        write_batch(conn, interval_start, crawl_run_id, pages_by_key, batch, result)
+        write_batch(conn, interval_start, crawl_run_id, dict(pages), results, result)
         with conn.cursor() as cur:
-            cur.execute("""UPDATE crawl_runs SET status = 'loaded', revisions_new = %s, revisions_seen = %s,
-                                  pages_failed_extract = %s WHERE crawl_run_id = %s""",
-                        (result.revisions_new, result.revisions_seen, result.pages_failed, crawl_run_id))
+            cur.execute("""INSERT INTO load_batches (crawl_run_id, batch_no, first_key, last_key, pages, revisions_new,
+                                                     revisions_seen, pages_failed, failures_by_reason)
+                           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+                           ON CONFLICT (crawl_run_id, batch_no) DO NOTHING""",
+                        (crawl_run_id, batch_no, batch["first_key"], batch["last_key"], result.pages,
+                         result.revisions_new, result.revisions_seen, result.pages_failed,
+                         Json(result.failures_by_reason)))
+            if cur.rowcount == 0:  # a concurrent attempt at the same batch committed first: its counts stand
+                return _recorded_batch(cur, crawl_run_id, batch_no)
+    log.info("loaded batch %s of crawl run %s: %s", batch_no, crawl_run_id, result)
+    return result.as_dict()
+
+
+def finish_load(crawl_run_id: int, batches_planned: int) -> LoadResult:
+    """After every batch: check that each planned batch is recorded, and store the run's totals."""
+    with db.transaction() as conn, conn.cursor() as cur:
+        cur.execute("""SELECT count(*), coalesce(sum(pages), 0), coalesce(sum(revisions_new), 0),
+                              coalesce(sum(revisions_seen), 0), coalesce(sum(pages_failed), 0)
+                       FROM load_batches WHERE crawl_run_id = %s""", (crawl_run_id,))
+        batches, pages, revisions_new, revisions_seen, pages_failed = cur.fetchone()
+        cur.execute("SELECT count(*) FROM crawl_run_pages WHERE crawl_run_id = %s", (crawl_run_id,))
+        (run_pages,) = cur.fetchone()
+        if batches != batches_planned or pages != run_pages:
+            raise RuntimeError(f"crawl run {crawl_run_id}: {batches} of {batches_planned} planned batches are loaded, "
+                               f"covering {pages} of its {run_pages} pages")
+        cur.execute("""SELECT key, sum(value::int) FROM load_batches, jsonb_each_text(failures_by_reason)
+                       WHERE crawl_run_id = %s GROUP BY key ORDER BY key""", (crawl_run_id,))
+        result = LoadResult(pages, revisions_new, revisions_seen, pages_failed, dict(cur.fetchall()))
+        cur.execute("""UPDATE crawl_runs SET status = 'loaded', revisions_new = %s, revisions_seen = %s,
+                              pages_failed_extract = %s WHERE crawl_run_id = %s""",
+                    (result.revisions_new, result.revisions_seen, result.pages_failed, crawl_run_id))
     log.info("loaded crawl run %s: %s", crawl_run_id, result)
     return result
+
+
+def load_crawl_run(crawl_run_id: int) -> LoadResult:
+    """Every batch of the run in this process, one after another (a night run by hand, the
+    benchmark, the tests); each batch extracts in a process pool where that is safe."""
+    batches = plan_batches(crawl_run_id)
+    for batch in batches:
+        load_batch(batch)
+    return finish_load(crawl_run_id, len(batches))

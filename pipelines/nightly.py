@@ -38,6 +38,19 @@ def load_run(crawl_run_id: int) -> dict:
     return load.load_crawl_run(crawl_run_id).as_dict()
 
 
+# The DAG's load, spread over workers: plan -> one mapped task per batch -> finish.
+def plan_load(crawl_run_id: int) -> list[dict]:
+    return load.plan_batches(crawl_run_id)
+
+
+def load_batch(batch: dict) -> dict:
+    return load.load_batch(batch)
+
+
+def finish_load(crawl_run_id: int, batches_planned: int) -> dict:
+    return load.finish_load(crawl_run_id, batches_planned).as_dict()
+
+
 def group_run(crawl_run_id: int) -> dict:
     return stories.group_new_revisions(crawl_run_id).as_dict()
 

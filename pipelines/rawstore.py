@@ -361,5 +361,8 @@ class S3RawStore(RawStore):
 def open_store() -> RawStore:
     settings = config.s3_settings()
     if settings is None:
+        config.refuse_single_machine("a local raw folder (WIREDESK_S3_BUCKET is unset)",
+                                     "Set WIREDESK_S3_BUCKET (and WIREDESK_S3_ENDPOINT for an S3-compatible "
+                                     "server) to a bucket every worker reaches.")
         return LocalRawStore(config.home() / "raw")
     return S3RawStore(settings)

@@ -17,9 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +27,7 @@ import pytest
 
 from conftest import free_port
 from pipelines import airflow_local, db
+from pipelines.airflow_rest import api, wait_for
 
 def _has_async_postgres_driver() -> bool:
     from importlib.util import find_spec
@@ -78,39 +77,6 @@ def scratch_db(pg_server_url):
         for name in made:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
-
-
-def api(base: str, path: str, token: str | None = None, method: str = "GET", body=None, timeout: float = 60):
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:
-            raw = resp.read()
-            return resp.status, (json.loads(raw) if raw else None)
-    except urllib.error.HTTPError as exc:
-        raw = exc.read()
-        try:
-            return exc.code, json.loads(raw)
-        except ValueError:
-            return exc.code, raw.decode(errors="replace")
-    except (TimeoutError, urllib.error.URLError) as exc:
-        if method != "GET":
-            raise
-        return None, f"no answer: {exc}"  # a busy machine: GETs are polled again by wait_for
-
-
-def wait_for(what: str, check, timeout: float, interval: float = 1.0):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}; last: {last!r}")
 
 
 @pytest.fixture(scope="module")
@@ -212,10 +178,10 @@ def task_states(run) -> dict:
 
 
 def test_every_task_succeeded_and_logs_its_counts(airflow_run):
-    assert task_states(airflow_run) == {"crawl": "success", "load": "success", "group": "success",
-                                        "check": "success"}
+    assert task_states(airflow_run) == {"crawl": "success", "plan_batches": "success", "load_batch": "success",
+                                        "finish_load": "success", "group": "success", "check": "success"}
     base, token, run_id = airflow_run["base"], airflow_run["token"], airflow_run["run_id"]
-    expected = {"crawl": "crawl of yonhap", "load": "loaded crawl run", "group": "grouped:", "check": "run summary:"}
+    expected = {"crawl": "crawl of yonhap", "finish_load": "loaded crawl run", "group": "grouped:", "check": "run summary:"}
     for task_id, phrase in expected.items():
         status, body = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{task_id}/logs/1", token)
         assert status == 200, body

@@ -465,3 +465,93 @@ def test_docker_compose_config_validates(tmp_path):
     missing = subprocess.run([*cli, "--env-file", str(empty), "-f", str(COMPOSE), "config", "-q"],
                              cwd=REPO, env=clean_env, capture_output=True, text=True)
     assert missing.returncode != 0 and "in .env" in (missing.stderr + missing.stdout)
+
+
+# ---------------------------------------------------------------- drivers: what the urls name is pinned and installed
+
+
+def _pins(path: Path) -> dict[str, str]:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            req = Requirement(line)
+            found[canonicalize_name(req.name)] = str(req.specifier).removeprefix("==")
+    return found
+
+
+def compose_drivers(services) -> dict[str, str]:
+    """distribution -> why: every driver the Airflow services' urls and executor need, found by loading it."""
+    from importlib import import_module
+    from importlib.metadata import packages_distributions
+
+    from kombu.transport import resolve_transport
+    from sqlalchemy.engine import make_url
+
+    dists = packages_distributions()
+    needed = {}
+    for name in AIRFLOW_SERVICES:
+        env = environment(services[name])
+        for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__RESULT_BACKEND"):
+            scheme = env[key].split("://", 1)[0].removeprefix("db+")
+            # SQLAlchemy's own choice of DBAPI for the scheme, imported: a missing driver raises here
+            dbapi = make_url(f"{scheme}://user@host/db").get_dialect().import_dbapi()
+            for dist in dists[dbapi.__name__.split(".")[0]]:
+                needed[dist] = f"{key} ({scheme})"
+        if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql"):
+            needed["asyncpg"] = "Airflow 3 opens a PostgreSQL metadata database through asyncpg too"
+        # kombu's transport for the broker url, and the client library it drives, imported
+        transport = resolve_transport(env["AIRFLOW__CELERY__BROKER_URL"].split("://", 1)[0])
+        driver = import_module(transport.driver_name)
+        for dist in dists[driver.__name__.split(".")[0]]:
+            needed[dist] = f"AIRFLOW__CELERY__BROKER_URL (kombu's {transport.driver_type} transport)"
+        if env["AIRFLOW__CORE__EXECUTOR"].endswith("CeleryExecutor"):
+            needed["apache-airflow-providers-celery"] = "AIRFLOW__CORE__EXECUTOR=CeleryExecutor"
+    return needed
+
+
+def test_celery_urls_name_installed_drivers(services):
+    for name in AIRFLOW_SERVICES:
+        env = environment(services[name])
+        # SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, which is not installed
+        assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg2://"), name
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://"), name
+        assert env["AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT"] == "86400", name
+        crawl_timeout = int(re.search(r":-(\d+)", env["WIREDESK_CRAWL_TIMEOUT"]).group(1))
+        assert int(env["AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT"]) > crawl_timeout
+
+
+def test_every_driver_the_compose_file_needs_is_pinned_and_installed_alike(services):
+    """requirements.txt (what the Dockerfile installs) names each driver, constraints.txt pins it, and the
+    venv has exactly that version: the image and the venv get the same set."""
+    from importlib.metadata import version
+
+    requirements, constraints = _pins(REPO / "requirements.txt"), _pins(REPO / "constraints.txt")
+    needed = compose_drivers(services)
+    assert {"psycopg2-binary", "asyncpg", "redis", "apache-airflow-providers-celery"} <= set(needed), needed
+    for dist, why in needed.items():
+        assert dist in requirements, f"{dist} ({why}) is not in requirements.txt"
+        assert requirements[dist] == constraints[dist] == version(dist), (dist, why)
+    for dist in ("celery", "kombu", "redis", "flower"):  # what the provider pulls in
+        assert constraints[dist] == version(dist), dist
+    for dist, pin in requirements.items():
+        assert constraints.get(dist) == pin, f"requirements.txt pins {dist}=={pin}, constraints.txt {constraints.get(dist)}"
+
+
+def test_install_plan_adds_the_celery_drivers_the_image_lacks():
+    sys.path.insert(0, str(REPO / "docker" / "airflow"))
+    try:
+        import install_requirements as inst
+    finally:
+        sys.path.pop(0)
+    bare = {"apache-airflow": "3.3.2"}
+    to_install, pins, _ = inst.plan(str(REPO / "requirements.txt"), str(REPO / "constraints.txt"), bare)
+    assert {"apache-airflow-providers-celery==3.26.0", "redis==6.4.0", "asyncpg==0.32.0"} <= set(to_install)
+    assert {"celery==5.6.3", "kombu==5.6.2"} <= set(pins)
+    # the official image ships the provider and drivers: kept as they are when they satisfy the pins
+    shipped = dict(bare, **{"apache-airflow-providers-celery": "3.26.0", "redis": "6.4.0", "asyncpg": "0.32.0"})
+    to_install, _, notes = inst.plan(str(REPO / "requirements.txt"), str(REPO / "constraints.txt"), shipped)
+    assert not any(r.startswith(("apache-airflow-providers-celery", "redis", "asyncpg")) for r in to_install)

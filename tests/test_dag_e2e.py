@@ -55,3 +55,13 @@ def test_failed_fetches_land_in_fetch_failures_through_the_dag(pipeline_env, air
     url = pipeline_env["database_url"]
     assert count(url, "SELECT count(*) FROM fetch_failures WHERE url LIKE %s AND reason = 'http_404'",
                  (f"%{victim}",)) == 1
+
+
+def test_a_night_without_pages_maps_no_batch_and_the_check_still_fails_it(pipeline_env, airflow_env):
+    """Zero pages map zero load_batch tasks (skipped); finish_load (none_failed) and the check must run
+    anyway, so an empty night fails loudly instead of passing with skipped tasks."""
+    proc = airflow_runs.dags_test("yonhap_nightly", airflow_runs.logical_date_for_night(date(2023, 5, 20)), airflow_env)
+    url = pipeline_env["database_url"]
+    assert count(url, "SELECT count(*) FROM load_batches") == 0
+    assert count(url, """SELECT count(*) FROM crawl_runs WHERE status = 'failed'
+                         AND summary->'problems' ? 'the night yielded zero stories'""") == 1, proc.stdout[-3000:]

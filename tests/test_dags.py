@@ -61,4 +61,4 @@ print(json.dumps({
     assert info["catchup"] is False and info["max_active_runs"] == 1
     assert info["doc"] and "nightly" in info["tags"]
     assert all(r >= 1 for r in info["retries"])
-    assert info["tasks"] == ["check", "crawl", "group", "load"]
+    assert info["tasks"] == ["check", "crawl", "finish_load", "group", "load_batch", "plan_batches"]
