@@ -32,8 +32,12 @@ class GroupResult:
 # Times outside this range cannot come from a page (pipelines.validate refuses them at extraction);
 # one stored before that check (year 1 at +09:00 is year 0 in UTC) would fail psycopg2's conversion
 # and with it every later night's grouping, so it is read as unknown.
-PLAUSIBLE_PUBLISHED = ("CASE WHEN published_at >= '1980-01-01' AND published_at < '2100-01-01' "
-                       "THEN published_at END")
+def plausible(column: str) -> str:
+    """SQL reading `column` (a stored time) as NULL when no page could have it."""
+    return f"CASE WHEN {column} >= '1980-01-01' AND {column} < '2100-01-01' THEN {column} END"
+
+
+PLAUSIBLE_PUBLISHED = plausible("published_at")
 
 
 def ungrouped_revisions(cur) -> list[Revision]:
@@ -109,12 +113,13 @@ def append_to_stories(cur, story_ids: list[str], rebuild: set[str] = frozenset()
     only, and the story row is updated from the new revisions alone - the cost does not grow with
     the story. Stories in `rebuild` (merged), or where a new revision sorts before an existing one
     (a late arrival), are recomputed whole by refresh_stories."""
-    cur.execute("""SELECT s.story_id, s.revision_count, l.revision_id, l.published_at, l.updated_at, l.revision_no,
-                          l.body_paragraphs
+    cur.execute(f"""SELECT s.story_id, s.revision_count, l.revision_id, {plausible('l.published_at')},
+                          {plausible('l.updated_at')}, l.revision_no, l.body_paragraphs
                    FROM stories s LEFT JOIN story_revisions l ON l.revision_id = s.latest_revision_id
                    WHERE s.story_id = ANY(%s)""", (story_ids,))
     latest = {row[0]: row[1:] for row in cur.fetchall()}
-    cur.execute("""SELECT revision_id, story_id, published_at, updated_at, revision_no, body_paragraphs, first_seen_at
+    cur.execute(f"""SELECT revision_id, story_id, {PLAUSIBLE_PUBLISHED}, {plausible('updated_at')}, revision_no,
+                          body_paragraphs, first_seen_at
                    FROM story_revisions WHERE story_id = ANY(%s) AND story_seq IS NULL""", (story_ids,))
     new: dict[str, list] = {}
     for row in cur.fetchall():

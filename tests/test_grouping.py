@@ -287,9 +287,9 @@ def test_new_evidence_merges_stories_and_records_it(pg_url, monkeypatch):
         assert timeline[0][1] is None and timeline[2][1]["added"]
         cur.execute("SELECT headline, revision_count FROM current_stories")
         assert cur.fetchall() == [("(LEAD) Rail line to open in October", 3)]
-        query = open(os.path.join(os.path.dirname(__file__), "..", "sql", "queries",
-                                  "revision_changes_for_day.sql")).read()
-        cur.execute(query, {"day": "2023-05-03"})
+        from pipelines import queries
+
+        cur.execute(queries.query_text("revision_changes_for_day.sql"), {"day": "2023-05-03"})
         changes = cur.fetchall()
         assert len(changes) == 2 and changes[-1][2] == "XC3"
     conn.close()
