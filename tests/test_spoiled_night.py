@@ -18,20 +18,10 @@ from helpers import count
 from pipelines import nightly
 from pipelines.checks import DataQualityError
 from pipelines.rawstore import open_store
-from test_hostile_input import HostileSite, night_ids
+from test_hostile_input import night_ids, site  # noqa: F401  (site: the hostile replay, as a fixture)
 
 NIGHT, NEXT_NIGHT = date(2023, 5, 10), date(2023, 5, 11)
 CHROME = re.compile(r"\b(SHARE|Facebook|Twitter|Pinterest|FONT SIZE)\b")
-
-
-@pytest.fixture
-def site(monkeypatch):
-    from replay.stories import nights
-
-    hostile = HostileSite(nights()).start()
-    monkeypatch.setenv("WIREDESK_YONHAP_BASE_URL", hostile.base_url)
-    yield hostile
-    hostile.stop()
 
 
 @pytest.fixture
