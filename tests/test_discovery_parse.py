@@ -29,6 +29,19 @@ def test_every_date_form_parses_to_the_same_instant(text, expected, form):
     assert when == expected and got_form == form and when.tzinfo is not None
 
 
+def test_a_yearless_listing_time_takes_its_year_from_the_item_id_else_not_from_the_future():
+    # a backfill years later: the night (reference) is 2023-05-10, the item's id says 2023-11-28
+    page = (f'<div class="smain-list-type01"><ul><li><article><div class="txt-con"><h2 class="tit">'
+            f'<a href="/view/AEN20231128001200315">x</a></h2></div><span class="date">10:00 Nov. 28</span>'
+            f'</article></li></ul></div>')
+    result = parse.parse_listing(page, f"{BASE}/news", BASE, reference=datetime(2023, 5, 10, tzinfo=KST))
+    assert [s.time_hint for s in result.items] == [datetime(2023, 11, 28, 10, 0, tzinfo=KST)]
+    # no reference at all: seven months back beats five months ahead
+    now = datetime.now(KST)
+    when, _ = parse.parse_time((now - timedelta(days=210)).strftime("%H:%M %b. %d"))
+    assert when is not None and when <= now and now - when < timedelta(days=215)
+
+
 @pytest.mark.parametrize("text", ["soon", "2025-13-45T00:00:00", "20251345999999", "99:99 Foo. 1"])
 def test_unreadable_dates_are_said_so(text):
     assert parse.parse_time(text) == (None, "unreadable")

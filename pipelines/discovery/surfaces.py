@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -123,7 +123,8 @@ def parse_time(text: str | None, reference: datetime | None = None) -> tuple[dat
     """(aware time, form) from any form in the evidence; (None, 'unreadable') when none fits.
 
     14 digits are KST (the feed generator's zone-less form); ISO 8601 without an offset is KST too
-    (the site's own clock); the listing form "15:46 Sep. 25" has no year: the one nearest `reference`.
+    (the site's own clock); the listing form "15:46 Sep. 25" has no year: the one nearest `reference` (listings pass the item id's
+    date); with no reference, the latest year that does not put it in the future.
     """
     value = (text or "").strip()
     if not value:
@@ -154,6 +155,8 @@ def parse_time(text: str | None, reference: datetime | None = None) -> tuple[dat
                                            int(match["hour"]), int(match["minute"]), tzinfo=KST))
             except ValueError:
                 continue
+        if reference is None:  # against the clock, a listed time is not in the future (a day of skew)
+            candidates = [c for c in candidates if c <= ref + timedelta(days=1)]
         if candidates:
             return min(candidates, key=lambda c: abs(c - ref)), "listing_en"
     return None, "unreadable"
@@ -304,7 +307,10 @@ def parse_listing(body: bytes | str, url: str, base_url: str, reference: datetim
             result.problems.append(f"item {n}: no link to an article of this site: {(href or '')[:120]}")
             continue
         shown = " ".join(article.css("span.date ::text").getall()).strip()
-        when, form = parse_time(shown, reference)
+        # The listing's "15:46 Sept. 25" has no year; the id's own date is the best guide to it (a
+        # backfill's night or the crawl's clock can be months or years away from the item).
+        day = id_date(named[1])
+        when, form = parse_time(shown, datetime.combine(day, time(12), tzinfo=KST) if day else reference)
         if shown and when is None:
             result.problems.append(f"item {n} ({named[1]}): unreadable time {shown[:40]!r}")
         result.items.append(Sighting(named[0], named[1], "listings", when, form if when else "none", n))
