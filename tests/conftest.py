@@ -67,6 +67,10 @@ def s3_server():
 @pytest.fixture
 def s3_env(s3_server, monkeypatch):
     """Point wiredesk's raw store at a fresh bucket on the test S3 server."""
+    return point_raw_store_at_new_bucket(s3_server, monkeypatch)
+
+
+def point_raw_store_at_new_bucket(s3_server: str, monkeypatch) -> dict:
     import boto3
 
     bucket = f"wiredesk-test-{uuid.uuid4().hex[:10]}"
@@ -92,13 +96,32 @@ def replay_site():
 @pytest.fixture
 def pipeline_env(database_url, s3_env, replay_site, tmp_path, monkeypatch):
     """Everything the pipeline reads from the environment, pointed at test services."""
+    return point_pipeline_at(monkeypatch, database_url, s3_env, replay_site, tmp_path / "home")
+
+
+def point_pipeline_at(monkeypatch, database_url: str, s3_env: dict, site, home: Path) -> dict:
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("WIREDESK_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("WIREDESK_YONHAP_BASE_URL", replay_site.base_url)
+    monkeypatch.setenv("WIREDESK_HOME", str(home))
+    monkeypatch.setenv("WIREDESK_YONHAP_BASE_URL", site.base_url)
     monkeypatch.setenv("WIREDESK_ALLOW_LOOPBACK", "1")
     monkeypatch.setenv("WIREDESK_THROTTLE", "0")
     monkeypatch.setenv("WIREDESK_EXTRACT_WORKERS", "2")
-    return {"database_url": database_url, "site": replay_site, **s3_env}
+    return {"database_url": database_url, "site": site, **s3_env}
+
+
+@pytest.fixture(scope="module")
+def module_pipeline_env(pg_server_url, s3_server, tmp_path_factory):
+    """pipeline_env shared by a module's tests, for modules that load nights once and only read them."""
+    from pipelines import db
+    from replay.server import ReplaySite
+
+    with db.scratch_database(pg_server_url, prefix="wiredesk_test") as url, pytest.MonkeyPatch.context() as mp:
+        site = ReplaySite().start()
+        try:
+            yield point_pipeline_at(mp, url, point_raw_store_at_new_bucket(s3_server, mp), site,
+                                    tmp_path_factory.mktemp("home"))
+        finally:
+            site.stop()
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from pipelines.checks import DataQualityError
 QUERY_FILES = sorted(p.name for p in queries.QUERY_DIR.glob("*.sql"))
 
 
-@pytest.fixture
-def loaded(pipeline_env):
+@pytest.fixture(scope="module")
+def loaded(module_pipeline_env):
+    pipeline_env = module_pipeline_env
     for night in (date(2023, 5, 9), date(2023, 5, 10)):
         nightly.run_night(night, run_id=f"queries-{night}")
     pipeline_env["site"].add_fault("AEN20230511", "404")  # so the failures query has something to show
