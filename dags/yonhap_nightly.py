@@ -16,6 +16,8 @@ Every night at 01:30 KST, archive the previous KST day of Yonhap English wire co
    `crawl_runs.summary` and attaches it to the `wiredesk://yonhap/stories` asset event of the run
    (stories new/revised/unchanged, pages failed by reason, discovery coverage per surface).
 
+Every run id begins with the night it crawls: `scheduled__2023-05-10T16:30:00+00:00` (and `backfill__…`,
+`manual__…` alike) is night 2023-05-10 (KST); the time is the run's start, 01:30 KST the next morning, in UTC.
 Tasks pass a crawl run id and counts, never pages. Rerunning a night changes nothing.
 A task's final failure calls `pipelines.alerts.on_failure` (webhook `WIREDESK_ALERT_WEBHOOK`,
 e-mail `WIREDESK_ALERT_EMAIL`, else a log line). Backfill a range with
@@ -26,16 +28,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, CronDataIntervalTimetable, dag, task
+from airflow.sdk import Asset, dag, task
 
 from pipelines import alerts
+from pipelines.timetables import nightly_schedule
 
 STORIES = Asset("wiredesk://yonhap/stories")
 
 
 @dag(
     dag_id="yonhap_nightly",
-    schedule=CronDataIntervalTimetable("30 1 * * *", timezone="Asia/Seoul"),
+    # 01:30 KST daily, data intervals in KST; every run id begins with its night (pipelines/timetables.py)
+    schedule=nightly_schedule(),
     start_date=pendulum.datetime(2023, 5, 1, tz="Asia/Seoul"),
     catchup=False,
     max_active_runs=1,

@@ -64,7 +64,17 @@ def airflow_home() -> Path:
     """<WIREDESK_HOME>/airflow, or <repo>/.wiredesk/airflow."""
     path = config.home() / "airflow"
     path.mkdir(parents=True, exist_ok=True)
+    link_plugins(path)
     return path
+
+
+def link_plugins(home: Path) -> None:
+    """AIRFLOW_HOME/plugins -> <repo>/plugins: Airflow's default plugins folder, so that an `airflow ...`
+    command run with only AIRFLOW_HOME set (a backfill, say) still loads the plugin that registers the
+    nightly's timetable; without it the command cannot read the DAG (TimetableNotRegistered)."""
+    link = home / "plugins"
+    if not link.exists() and not link.is_symlink():
+        link.symlink_to(config.PROJECT_ROOT / "plugins", target_is_directory=True)
 
 
 def pid_file(home: Path) -> Path:

@@ -44,7 +44,9 @@ pytestmark = [
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 DAG_ID = "yonhap_nightly"
-LOGICAL_DATE = "2023-05-11T01:30:00+09:00"  # crawls the KST night 2023-05-10
+# A trigger by hand, at 09:00 KST: it crawls the last whole interval, the KST night 2023-05-10, and its
+# run id must say so (Airflow alone would name it after 2023-05-11T00:00Z).
+LOGICAL_DATE = "2023-05-11T09:00:00+09:00"
 RUN_TIMEOUT = 420  # generous: the machine may be shared; a healthy run takes 1-2 min
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
@@ -119,6 +121,7 @@ def airflow_run(tmp_path_factory, pg_server_url, scratch_db, s3_server):
                                "--timeout", "300"], cwd=REPO, env=env, capture_output=True, text=True, timeout=330)
         info["state"] = airflow_local.read_state(home)
         assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "Unpausing it" in proc.stdout and "make airflow-demo" in proc.stdout  # says what unpausing does
         info["timings"]["healthy"] = round(time.monotonic() - started, 1)
         username, password = re.search(r"username (\S+), password (\S+)", proc.stdout).groups()
         status, body = api(info["base"], "/auth/token", method="POST",
@@ -131,7 +134,7 @@ def airflow_run(tmp_path_factory, pg_server_url, scratch_db, s3_server):
         status, body = api(base, f"/api/v2/dags/{DAG_ID}", token, "PATCH", {"is_paused": False})
         assert status == 200 and body["is_paused"] is False, body
         status, body = api(base, f"/api/v2/dags/{DAG_ID}/dagRuns", token, "POST",
-                           {"dag_run_id": "e2e-night-2023-05-10", "logical_date": LOGICAL_DATE,
+                           {"logical_date": LOGICAL_DATE,
                             "note": "triggered by tests/test_airflow_api_e2e.py"})
         assert status in (200, 201), body
         run_id = info["run_id"] = body["dag_run_id"]
@@ -187,6 +190,10 @@ def test_every_task_succeeded_and_logs_its_counts(airflow_run):
         assert status == 200, body
         text = json.dumps(body["content"]) if isinstance(body, dict) else str(body)
         assert phrase in text, f"{task_id} log lacks {phrase!r}: {text[-2000:]}"
+
+
+def test_a_run_triggered_by_hand_is_named_by_its_night(airflow_run):
+    assert re.fullmatch(r"manual__2023-05-10T16:30:00\+00:00_\w+", airflow_run["run_id"]), airflow_run["run_id"]
 
 
 def test_dag_details_show_the_kst_timezone(airflow_run):
@@ -310,7 +317,9 @@ def chromium(run, tmp_path, target: str, *, screenshot: Path | None = None, dump
             "--virtual-time-budget=20000"]
     args += [f"--screenshot={screenshot}"] if screenshot else ["--dump-dom"]
     try:
-        proc = subprocess.run(args + [start_url], capture_output=True, text=True, timeout=120)
+        # the browser of an operator in Korea: the UI writes times in the browser's zone
+        proc = subprocess.run(args + [start_url], capture_output=True, text=True, timeout=120,
+                              env=dict(os.environ, TZ="Asia/Seoul"))
     finally:
         server.shutdown()
         server.server_close()

@@ -1,10 +1,12 @@
-"""`python -m pipelines.airflow_local start/stop`: a real Airflow standalone, started and stopped.
+"""`make airflow-demo` (`python -m pipelines.airflow_local start --demo`), then `make airflow-stop`.
 
-Starts on a free port with a temporary WIREDESK_HOME and no DATABASE_URL (so it starts the
-embedded PostgreSQL), logs in with the printed credentials, checks that the REST API and the
-"wiredesk nights" plugin refuse an anonymous caller and serve a logged-in one, then stops it and
-checks that no process of its session/process group is left and that the embedded database it
-started is stopped too. About 25-45 s on two cores.
+Starts a real Airflow standalone on a free port with a temporary WIREDESK_HOME and no DATABASE_URL (so
+it starts the embedded PostgreSQL) and the replay site as the source; the demo runs the replay's nights
+through the REST API before `start` returns. The test logs in with the printed credentials, checks that
+the REST API and the "wiredesk nights" plugin refuse an anonymous caller, that every night's run
+succeeded under its night's name and shows in the nights view, then stops it and checks that no process
+of its session is left, nor the replay site, nor the embedded database it started. About 2 min on two
+cores. (`make airflow` without --demo is started by tests/test_airflow_api_e2e.py.)
 """
 from __future__ import annotations
 
@@ -67,7 +69,9 @@ def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def test_start_login_refuse_anonymous_stop(monkeypatch):
+def test_demo_runs_the_replay_nights_then_stop_leaves_nothing(monkeypatch):
+    from replay.stories import nights as replay_nights
+
     import tempfile
 
     port = _free_port()
@@ -79,15 +83,19 @@ def test_start_login_refuse_anonymous_stop(monkeypatch):
     home = wiredesk_home / "airflow"
     state = None
     try:
-        started = _run(["start", "--port", str(port), "--timeout", "300"], env, timeout=330)
-        assert started.returncode == 0, started.stdout + started.stderr
+        started = _run(["start", "--demo", "--port", str(port), "--timeout", "300"], env, timeout=1200)
         state = json.loads((home / airflow_local.PID_FILE_NAME).read_text())
+        assert started.returncode == 0, started.stdout + started.stderr
         assert state["port"] == port and state["pgid"] == state["pid"]
         assert state["embedded_db"]["started_here"] is True
         assert airflow_local.embedded_db_running()
+        replay = state["replay"]
+        assert _request(f"{replay['url']}/robots.txt")[0] == 200  # the demo's source is up
 
         assert f"http://localhost:{port}" in started.stdout
-        assert "Unpausing it" in started.stdout and "make airflow-demo" in started.stdout  # what unpausing does
+        nights = [n.date.isoformat() for n in replay_nights()]
+        for night in nights:  # each night ran, named by its night, before `start` returned
+            assert re.search(rf"night {night} \(KST\): run demo__{night} success", started.stdout), started.stdout
         login = re.search(r"username (\S+), password (\S+)", started.stdout)
         assert login, started.stdout
         username, password = login.groups()
@@ -118,7 +126,12 @@ def test_start_login_refuse_anonymous_stop(monkeypatch):
             status, _ = _get(f"http://127.0.0.1:{port}{path}", token="not-a-jwt")
             assert status in (401, 403), path
         status, body = _get(f"http://127.0.0.1:{port}/wiredesk/nights", token)
-        assert status == 200 and b"wiredesk nights" in body and b"No night has been crawled yet" in body, body[:500]
+        assert status == 200 and b"wiredesk nights" in body and all(n.encode() in body for n in nights), body[:500]
+        status, body = _get(f"http://127.0.0.1:{port}/wiredesk/api/nights", token)
+        shown = {row["night"]: (row["run_id"], row["state"], row["airflow"]["state"]) for row in json.loads(body)}
+        assert shown == {night: (f"demo__{night}", "ok", "success") for night in nights}, shown
+        status, body = _get(f"http://127.0.0.1:{port}/api/v2/dags/yonhap_nightly/dagRuns", token)
+        assert sorted(r["dag_run_id"] for r in json.loads(body)["dag_runs"]) == [f"demo__{n}" for n in sorted(nights)]
         status, body = _get(f"http://127.0.0.1:{port}/api/v2/plugins", token)
         views = [v for p in json.loads(body)["plugins"] for v in p["external_views"]]
         assert {(v["url_route"], v["destination"]) for v in views} >= {("wiredesk-nights", "nav"),
@@ -136,8 +149,15 @@ def test_start_login_refuse_anonymous_stop(monkeypatch):
                     os.kill(proc.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+            replay_left = airflow_local.group_processes(state["replay"]["pgid"], state["replay"]["sid"])
+            for proc in replay_left:
+                try:
+                    os.kill(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             assert stopped.returncode == 0, stopped.stdout + stopped.stderr
             assert not left, [f"{p.pid} {p.cmd}" for p in left]
+            assert not replay_left, [f"{p.pid} {p.cmd}" for p in replay_left]
             assert not (home / airflow_local.PID_FILE_NAME).exists()
             assert "Stopped the embedded PostgreSQL" in stopped.stdout, stopped.stdout
             assert not airflow_local.embedded_db_running()
