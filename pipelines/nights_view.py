@@ -70,8 +70,39 @@ def _compact(value) -> str:
     return str(value)
 
 
+def coverage_line(cov: dict) -> str:
+    """A night's discovery coverage (pipelines.discovery.coverage.night_coverage) in one readable line;
+    the run tab keeps the whole record."""
+    line = f"{cov.get('in_window', 0)} in the night: {cov.get('fetched', 0)} fetched, {cov.get('failed', 0)} failed"
+    if cov.get("named_not_fetched"):
+        line += f", {cov['named_not_fetched']} named but not fetched"
+    surfaces = []
+    for name, entry in (cov.get("surfaces") or {}).items():
+        text = f"{name} {entry.get('in_window', 0)} of {entry.get('seen', 0)} seen"
+        if entry.get("unread"):
+            text += f", {len(entry['unread'])} reads failed"
+        if entry.get("empty_reason"):
+            text += f" (EMPTY: {entry['empty_reason']})"
+        surfaces.append(text)
+    if surfaces:
+        line += "; " + ", ".join(surfaces)
+    if cov.get("overlap"):
+        line += "; overlap " + ", ".join(f"{k} {v}" for k, v in cov["overlap"].items())
+    serials = cov.get("serials") or {}
+    if serials.get("highest"):
+        line += (f"; serials 1-{serials['highest']}, {serials.get('missing', 0)} missing "
+                 f"({serials.get('missing_share', 0):.0%})")
+    if cov.get("fetched_out_of_window"):
+        line += f"; {cov['fetched_out_of_window']} fetched outside the night"
+    return line
+
+
 def _coverage(summary: dict) -> str:
-    parts = [f"{k}: {_compact(v)}" for k, v in summary.items() if k.startswith("coverage") or "drift" in k]
+    cov = summary.get("coverage")
+    parts = [f"coverage: {coverage_line(cov)}" if isinstance(cov, dict) and "surfaces" in cov
+             else f"coverage: {_compact(cov)}"] if cov else []
+    parts += [f"{k}: {_compact(v)}" for k, v in summary.items()
+              if (k.startswith("coverage") and k != "coverage") or "drift" in k]
     return "; ".join(parts)
 
 

@@ -85,3 +85,19 @@ def test_pages_show_failures_coverage_warnings_and_escape_input(analyst_url):
     assert "manual__rerun" in run_page  # the other run of the night
     other_dag = nights_view.render_run("yonhap_export", "scheduled__x", None, [], {}, "x")
     assert "only runs of <code>yonhap_nightly</code> crawl a night" in other_dag
+
+
+def test_coverage_reads_as_one_line_per_night():
+    cov = {"night": "2023-05-10", "in_window": 17, "fetched": 16, "failed": 1, "named_not_fetched": 0,
+           "fetched_out_of_window": 2, "overlap": {"feeds+sitemap": 12, "listings+feeds+sitemap": 5},
+           "surfaces": {"feeds": {"seen": 48, "in_window": 17, "reads": 7},
+                        "listings": {"seen": 0, "in_window": 0, "reads": 3,
+                                     "unread": [{"url": "/news", "reason": "http 503"}],
+                                     "empty_reason": "every read failed or named nothing: /news: http 503"}},
+           "serials": {"seen": 14, "highest": 92, "missing": 78, "missing_share": 0.848,
+                       "text": "serials 1-92, 78 missing: " + ", ".join(f"{n:04d}" for n in range(1, 79))}}
+    line = nights_view._coverage({"coverage": cov, "discovery_drift": ["listings yielded nothing"]})
+    assert line == ("coverage: 17 in the night: 16 fetched, 1 failed; feeds 17 of 48 seen, listings 0 of 0 seen, "
+                    "1 reads failed (EMPTY: every read failed or named nothing: /news: http 503); overlap "
+                    "feeds+sitemap 12, listings+feeds+sitemap 5; serials 1-92, 78 missing (85%); 2 fetched outside "
+                    "the night; discovery_drift: listings yielded nothing")
