@@ -73,7 +73,7 @@ from airflow.utils.types import DagRunType
 dag = DagBag().get_dag('yonhap_nightly')
 tt = DagSerialization.from_dict(DagSerialization.to_dict(dag)).timetable  # what the scheduler and the API use
 names = {}
-for when in ['2023-05-11T01:30:00+09:00', '2023-05-11T09:00:00+09:00', '2023-05-11T23:59:00+09:00']:
+for when in ['2023-05-11T01:29:00+09:00', '2023-05-11T01:30:00+09:00', '2023-05-11T09:00:00+09:00', '2023-05-11T23:59:00+09:00']:
     after = pendulum.parse(when)
     interval = tt.infer_manual_data_interval(run_after=after)
     names[when] = [tt.generate_run_id(run_type=t, run_after=after if t == DagRunType.MANUAL else interval.end.in_timezone('UTC'),
@@ -94,6 +94,9 @@ def test_every_run_id_of_the_nightly_begins_with_its_night(airflow_env):
     2023-05-10 and is named after it, as the scheduled run (and a backfill, by Airflow itself) is."""
     info, _ = serialized_nightly(airflow_env)
     assert info["timetable"] == "NightlyTimetable"
+    # a minute before 01:30 KST the night of 2023-05-10 is not over: the last whole night is 05-09
+    manual, scheduled = info["names"].pop("2023-05-11T01:29:00+09:00")
+    assert manual.startswith("manual__2023-05-09T16:30:00+00:00_") and scheduled.startswith("scheduled__2023-05-09T")
     for when, (manual, scheduled) in info["names"].items():
         assert manual.startswith("manual__2023-05-10T16:30:00+00:00_"), (when, manual)
         assert scheduled == "scheduled__2023-05-10T16:30:00+00:00", (when, scheduled)
