@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv dev demo test test-fast bench bench-celery eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
+.PHONY: venv dev demo test test-fast test-e2e-loaded bench bench-celery eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
 
 # The virtual environment, installed from the pinned constraints (uv if it installs, else pip).
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -31,6 +31,10 @@ test: $(STAMP)
 # Without the tests that start Airflow.
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow" tests
+
+# The end-to-end tests three rounds in a row with every core kept busy (about 10 min a round on 2 cores).
+test-e2e-loaded: $(STAMP)
+	$(PY) tests/run_loaded.py --rounds 3
 
 bench: $(STAMP)
 	$(PY) -m pipelines.bench
