@@ -206,13 +206,23 @@ def parse_feed(body: bytes, url: str, base_url: str) -> SurfaceParse:
     return result
 
 
+REFUSED = object()  # _canonical's answer for a link it refused (and recorded)
+
+
+def _canonical(result: SurfaceParse, where: str, link: str | None, base_url: str, page_url: str | None = None):
+    """canonicalize(link), None for no link; a refused link is recorded on `result` and gives REFUSED."""
+    try:
+        return canonicalize(link, base_url, page_url) if link else None
+    except OffsiteLink as exc:
+        result.problems.append(f"{where}: {exc}: {link[:120]}")
+        result.refused.append((link, str(exc)))
+        return REFUSED
+
+
 def _article(link: str | None, ident: str | None, base_url: str, result: SurfaceParse, n: int):
     """The article a feed item names: the link when it is this site's, else the id (<id>/<guid>)."""
-    try:
-        named = canonicalize(link, base_url) if link else None
-    except OffsiteLink as exc:
-        result.problems.append(f"item {n}: {exc}: {link[:120]}")
-        result.refused.append((link, str(exc)))
+    named = _canonical(result, f"item {n}", link, base_url)
+    if named is REFUSED:
         return None
     if named:
         return named
@@ -259,11 +269,8 @@ def parse_sitemap(body: bytes, url: str, base_url: str) -> SurfaceParse:
             published[loc] = _child_text(news, "publication_date")
     for n, entry in enumerate(sitemap, 1):
         loc = entry.get("loc", "")
-        try:
-            named = canonicalize(loc, base_url, url)
-        except OffsiteLink as exc:
-            result.problems.append(f"url {n}: {exc}: {loc[:120]}")
-            result.refused.append((loc, str(exc)))
+        named = _canonical(result, f"url {n}", loc, base_url, url)
+        if named is REFUSED:
             continue
         if named is None:
             result.problems.append(f"url {n}: not an article of this site: {loc[:120]}")
@@ -297,11 +304,8 @@ def parse_listing(body: bytes | str, url: str, base_url: str, reference: datetim
     for n, article in enumerate(articles, 1):
         href = article.css("div.txt-con > h2.tit > a::attr(href)").get() or \
             article.css("figure.img-cover > a::attr(href)").get()
-        try:
-            named = canonicalize(href, base_url, url) if href else None
-        except OffsiteLink as exc:
-            result.problems.append(f"item {n}: {exc}: {href[:120]}")
-            result.refused.append((href, str(exc)))
+        named = _canonical(result, f"item {n}", href, base_url, url)
+        if named is REFUSED:
             continue
         if named is None:
             result.problems.append(f"item {n}: no link to an article of this site: {(href or '')[:120]}")
