@@ -25,11 +25,15 @@ from pipelines.publishers import ExtractionError, canonical_href, meta_map
 from pipelines.publishers import generic, yonhap
 from pipelines.rawstore import gunzip_capped, read_chunks
 
-__all__ = ["ExtractionError", "extract", "decode_html"]
+__all__ = ["ExtractionError", "extract", "decode_html", "decode_page"]
 
 MAX_BYTES = 8 * 1024 * 1024  # article pages are < 500 KB; anything this big is not one
 _SNIFF = 4096
-_FEW_BAD_CHARACTERS = 3
+# Invalid byte sequences a page may hold and still be read in its charset, with U+FFFD in their
+# place (and a note): a cut multi-byte character, stray bytes. Beyond this, another charset is
+# tried (when one was declared), and a page whose non-ASCII text is mostly invalid is refused.
+FEW_INVALID_SEQUENCES = 16
+UNDECODABLE_SHARE = 0.25
 _DETECT_BYTES = 512 * 1024  # detection on the first half megabyte: enough, and bounded in time
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE)
 _TAG = re.compile(r"<(?:[A-Za-z!/?])")
@@ -38,14 +42,25 @@ _BINARY_BYTES = bytes(range(0, 9)) + b"\x0b\x0e\x0f" + bytes(range(0x10, 0x1b)) 
 
 
 def decode_html(data: bytes | str) -> str:
-    """Bytes -> text: BOM, then <meta charset>, then UTF-8, else UTF-8 with replacement.
-    Binary data (NULs, many control bytes, gzip) is not_html."""
+    """Bytes -> text (see decode_page), without the notes."""
+    return decode_page(data)[0]
+
+
+def decode_page(data: bytes | str) -> tuple[str, list[str]]:
+    """Bytes -> (text, notes): BOM, then <meta charset>, then UTF-8. Binary data (NULs, many control
+    bytes, gzip) is not_html.
+
+    A few invalid byte sequences (a character cut at a buffer edge, a stray byte) are replaced with
+    U+FFFD and said in a note: the page is kept, and never read in a code page it does not declare.
+    Many invalid sequences under a declared charset are taken as another charset when detection
+    reads the bytes cleanly (EUC-KR served as UTF-8); bytes that stay mostly undecodable are a
+    decode_error."""
     if isinstance(data, str):
         if len(data) > MAX_BYTES:
             raise ExtractionError(f"too_large: {len(data)} characters")
         if "\x00" in data:  # anywhere: PostgreSQL text cannot hold NUL, so it could never be stored as sent
             raise ExtractionError("not_html: NUL characters in text")
-        return data
+        return data, []
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ExtractionError(f"not_html: expected bytes or str, got {type(data).__name__}")
     data = bytes(data)
@@ -54,7 +69,8 @@ def decode_html(data: bytes | str) -> str:
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, "replace")
+            text = data[len(bom):].decode(encoding, "replace")
+            return text, replaced_note(invalid_sequences(text, data, encoding), encoding)
     _reject_binary(data[:_SNIFF])
     if b"\x00" in data:  # past the sniffed head too: lxml would turn it into U+FFFD, not store it as sent
         raise ExtractionError("not_html: NUL bytes")
@@ -67,36 +83,67 @@ def decode_html(data: bytes | str) -> str:
         if encoding and encoding not in ("utf-16-le", "utf-16-be", "utf-16", "utf-32"):
             return decode_declared(data, encoding)  # a declared UTF-16 page is a lie: it had no NULs
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace")
-    # A few bad bytes are normal (a cut multi-byte character); mostly-undecodable
-    # bytes are text in an undeclared legacy encoding or not text at all.
-    sample = text[:_SNIFF]
-    if sample and sample.count("\ufffd") / len(sample) > 0.10:
-        raise ExtractionError("decode_error: not UTF-8 and no charset declared")
-    return text
+    invalid = invalid_sequences(text, data, "utf-8")
+    # No charset named, so no other one is guessed: a page of legacy bytes is refused, not misread.
+    if mostly_undecodable(text, invalid):
+        raise ExtractionError(f"decode_error: not UTF-8 ({invalid} invalid byte sequences) and no charset declared")
+    return text, replaced_note(invalid, "utf-8")
 
 
-def decode_declared(data: bytes, declared: str) -> str:
-    """Bytes in their declared charset; when they are not valid in it (EUC-KR served as UTF-8),
-    the charset charset_normalizer detects; decode_error when neither reads them."""
+def decode_declared(data: bytes, declared: str) -> tuple[str, list[str]]:
+    """Bytes in their declared charset, with a few invalid sequences replaced (and noted); when many
+    are invalid (EUC-KR served as UTF-8), the charset charset_normalizer detects; decode_error when
+    neither reads them."""
     try:
-        return data.decode(declared)
+        return data.decode(declared), []
     except UnicodeDecodeError:
         pass
     text = data.decode(declared, "replace")
-    # A character or two cut at a buffer edge is a damaged page in its charset, not another charset.
-    if text.count("\ufffd") <= _FEW_BAD_CHARACTERS:
-        return text
+    invalid = invalid_sequences(text, data, declared)
+    # A character or two cut at a buffer edge, a stray byte: a damaged page in its charset, not another charset.
+    if invalid <= FEW_INVALID_SEQUENCES:
+        return text, replaced_note(invalid, declared)
     detected = detect_charset(data)
     if detected is not None:
-        return detected
-    raise ExtractionError(f"decode_error: not valid {declared} as declared, and no charset detected")
+        found, encoding = detected
+        return found, [f"decode: {invalid} byte sequences invalid in the declared {declared}; "
+                       f"read as {encoding} (detected)"]
+    if mostly_undecodable(text, invalid):
+        raise ExtractionError(f"decode_error: not valid {declared} as declared ({invalid} invalid byte sequences), "
+                              "and no charset detected")
+    return text, replaced_note(invalid, declared)
 
 
-def detect_charset(data: bytes) -> str | None:
-    """Text by charset detection (charset_normalizer), or None when no charset decodes the bytes cleanly."""
+def invalid_sequences(text: str, data: bytes, encoding: str) -> int:
+    """How many U+FFFD the decoding put in: those in `text` beyond the ones the bytes spelled out."""
+    try:
+        spelled = data.count("\ufffd".encode(encoding))
+    except (UnicodeEncodeError, LookupError):
+        spelled = 0
+    return max(0, text.count("\ufffd") - spelled)
+
+
+def mostly_undecodable(text: str, invalid: int) -> bool:
+    """More than a few invalid sequences, and they are a large share of the page's non-ASCII text: the
+    bytes are in another charset, or not text."""
+    if invalid <= FEW_INVALID_SEQUENCES:
+        return False
+    non_ascii = sum(1 for ch in text if ord(ch) > 0x7F)  # U+FFFD included
+    return invalid > UNDECODABLE_SHARE * non_ascii
+
+
+def replaced_note(invalid: int, encoding: str) -> list[str]:
+    if not invalid:
+        return []
+    return [f"decode: {invalid} invalid {encoding} byte sequence{'s' if invalid > 1 else ''} replaced with U+FFFD"]
+
+
+def detect_charset(data: bytes) -> tuple[str, str] | None:
+    """(text, charset) by charset detection (charset_normalizer), or None when no charset decodes the
+    bytes cleanly."""
     from charset_normalizer import from_bytes
 
     # Only the lines holding non-ASCII bytes: in a page of ASCII markup, a paragraph of Korean is
@@ -110,7 +157,7 @@ def detect_charset(data: bytes) -> str | None:
     except (UnicodeDecodeError, LookupError):
         return None
     letters = sum(ch.isprintable() or ch.isspace() for ch in text[:_SNIFF * 4])
-    return text if letters >= 0.95 * len(text[:_SNIFF * 4]) else None
+    return (text, best.encoding) if letters >= 0.95 * len(text[:_SNIFF * 4]) else None
 
 
 def _reject_binary(sample: bytes) -> None:
@@ -151,8 +198,10 @@ def pick_parser(tree, url: str | None):
 def extract(html: bytes | str, url: str | None = None) -> dict:
     """One record for one page, or ExtractionError (never another exception for bad input)."""
     try:
-        tree = parse_tree(decode_html(html))
-        return validate.check_record(pick_parser(tree, url).parse(), url)
+        text, notes = decode_page(html)
+        record = validate.check_record(pick_parser(parse_tree(text), url).parse(), url)
+        record["extraction_notes"] = notes + record["extraction_notes"]
+        return record
     except ExtractionError:
         raise
     except RecursionError as exc:

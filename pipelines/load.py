@@ -108,7 +108,8 @@ def revision_row(record: dict, raw_key: str) -> tuple:
             record["headline"], record.get("revision_label"), record.get("revision_no") or 0, record.get("attn"),
             record.get("byline"), record.get("dateline"), record.get("section"), record.get("published_at"),
             record.get("updated_at"), Json(paragraphs), "\n\n".join(paragraphs), Json(record.get("captions") or []),
-            Json(record.get("related") or []), record["extractor_version"], raw_key)
+            Json(record.get("related") or []), record["extractor_version"], raw_key,
+            Json(record.get("extraction_notes") or []))
 
 
 def write_batch(conn, interval_start, crawl_run_id, pages_by_key: dict, results: list, result: LoadResult) -> None:
@@ -118,7 +119,7 @@ def write_batch(conn, interval_start, crawl_run_id, pages_by_key: dict, results:
             inserted = execute_values(cur, """
                 INSERT INTO story_revisions (source, article_id, content_hash, url, headline, revision_label,
                     revision_no, attn, byline, dateline, section, published_at, updated_at, body_paragraphs,
-                    body_text, captions, related, extractor_version, raw_key)
+                    body_text, captions, related, extractor_version, raw_key, extraction_notes)
                 VALUES %s ON CONFLICT (article_id, content_hash) DO NOTHING RETURNING revision_id""",
                 rows, fetch=True)
             result.revisions_new += len(inserted)

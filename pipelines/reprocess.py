@@ -213,8 +213,8 @@ def _reprocess(result: ReprocessResult, night_from: date, night_to: date) -> Non
             cur.execute("""
                 INSERT INTO story_revisions (source, article_id, content_hash, url, headline, revision_label,
                     revision_no, attn, byline, dateline, section, published_at, updated_at, body_paragraphs,
-                    body_text, captions, related, extractor_version, raw_key, first_seen_at)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                    body_text, captions, related, extractor_version, raw_key, extraction_notes, first_seen_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 ON CONFLICT (article_id, content_hash) DO NOTHING RETURNING revision_id""", row[:-2])
             if cur.fetchone() is not None:
                 inserted_keys.add(row[-2:])

@@ -84,6 +84,21 @@ def euc_kr_declared_utf8(body: bytes) -> bytes:
     return text.encode("euc-kr", "replace")  # the page still says <meta charset="utf-8">
 
 
+def stray_bytes(*inserts: bytes):
+    """A page of the night with byte strings put after the first words of its first story paragraph."""
+    def spoil(body: bytes) -> bytes:
+        head, story = body.split(b'<article class="story-news">', 1)
+        words = story.split(b" ")
+        for n, insert in enumerate(inserts):
+            words[2 + 2 * n] += insert
+        return head + b'<article class="story-news">' + b" ".join(words)
+    return spoil
+
+
+def section(value: str):
+    return lambda body: re.sub(rb'(property="article:section" content=")[^"]*', rb"\g<1>" + value.encode(), body)
+
+
 def undecodable_declared_utf8(body: bytes) -> bytes:
     head, story = body.split(b'<article class="story-news">', 1)
     return head + b'<article class="story-news">' + story.replace(b"<p>", b"<p>" + bytes(range(0x80, 0x100)) * 8, 3)
@@ -143,6 +158,11 @@ def test_far_future_times_ids_naming_other_articles_and_wrong_charsets(env):
     assert re.search(rb"<meta[^>]*charset=\"?utf-8", site.route(f"/view/{euc_kr}")[2], re.I)
     site.edits[f"/view/{euc_kr}"] = euc_kr_declared_utf8
     site.edits[f"/view/{unreadable}"] = undecodable_declared_utf8
+    # issue 18 rows 12 and 17: a few invalid bytes, broken sequences in ASCII, an implausible section: kept
+    stray, broken, long_section = ids[5], ids[6], ids[7]
+    site.edits[f"/view/{stray}"] = stray_bytes(b"\xff", b"\x80", b"\xfe", b"\xc3")
+    site.edits[f"/view/{broken}"] = stray_bytes(*[b"\xe2\x80"] * 6)
+    site.edits[f"/view/{long_section}"] = section(",".join(f"keyword-{n}-of-a-long-list" for n in range(12)))
     crawled = nightly.crawl_night(NIGHT, "spoiled-ids")
     loaded = nightly.load_run(crawled["crawl_run_id"])
     reasons = failures(url)
@@ -153,7 +173,16 @@ def test_far_future_times_ids_naming_other_articles_and_wrong_charsets(env):
     assert loaded["pages_failed"] == 3
     stored = revisions(url)
     assert KOREAN in "\n".join(stored[euc_kr])
-    assert "\ufffd" not in "\n".join(p for body in stored.values() for p in body)
+    assert "\ufffd" not in "\n".join(p for a, body in stored.items() if a not in (stray, broken) for p in body)
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT article_id, section, body_text, extraction_notes FROM story_revisions WHERE article_id = ANY(%s)",
+                    ([stray, broken, long_section, euc_kr],))
+        kept = {row[0]: row[1:] for row in cur.fetchall()}
+    assert kept[stray][1].count("\ufffd") == 4
+    assert kept[stray][2] == ["decode: 4 invalid utf-8 byte sequences replaced with U+FFFD"]
+    assert kept[broken][1].count("\ufffd") == 6 and "\u00e2\u20ac" not in kept[broken][1]  # never read as cp1252
+    assert kept[long_section][0] is None and kept[long_section][2][0].startswith("dropped section: ")
+    assert kept[euc_kr][2][0].startswith("decode: ") and "read as" in kept[euc_kr][2][0]
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*), min(raw_key) FROM story_revisions WHERE article_id = %s", (named,))
         n, raw_key = cur.fetchone()

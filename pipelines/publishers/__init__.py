@@ -16,8 +16,11 @@ from lxml import html as lxml_html
 RECORD_KEYS = (
     "source", "article_id", "url", "headline", "title_raw", "revision_label", "revision_no",
     "attn", "byline", "dateline", "section", "published_at", "updated_at", "body_paragraphs",
-    "captions", "related", "extractor_version",
+    "captions", "related", "extractor_version", "extraction_notes",
 )
+# extraction_notes: what was repaired on the way (invalid bytes replaced, an implausible optional field
+# dropped), one short line each; filled by pipelines.extract and pipelines.validate, so a parser may
+# leave it out.
 
 
 class ExtractionError(ValueError):
@@ -35,6 +38,7 @@ class ExtractionError(ValueError):
 
 
 def make_record(**fields) -> dict:
+    fields.setdefault("extraction_notes", [])
     missing = set(RECORD_KEYS) - fields.keys()
     extra = fields.keys() - set(RECORD_KEYS)
     if missing or extra:  # a programming error in a parser, not bad input
@@ -99,6 +103,8 @@ def host_of(url: str | None) -> str:
 # --- text helpers ------------------------------------------------------------------------
 
 _SPACES = re.compile(r"\s+")
+# Characters lxml refuses in a text or tail it is given (XML 1.0): a stray control byte in a page.
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean_line(text: str) -> str:
@@ -112,7 +118,7 @@ def element_lines(element) -> list[str]:
     The <br> tails are edited in place; the tree is ours (parsed once per page).
     """
     for br in element.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+        br.tail = "\n" + _NOT_XML_TEXT.sub(" ", br.tail or "")
     text = element.text_content() if isinstance(element, lxml_html.HtmlElement) else "".join(element.itertext())
     return [line for line in (clean_line(part) for part in text.split("\n")) if line]
 
