@@ -107,3 +107,82 @@ def test_generated_year_uses_the_gin_index(database_url):
         cur.execute("EXPLAIN SELECT story_id FROM stories WHERE search_document @@ websearch_to_tsquery('english', %s)",
                     ("typhoon",))
         assert "stories_search_idx" in " ".join(row[0] for row in cur.fetchall())
+
+
+# ---------------------------------------------------------------- bounded work (issue 18, row 14)
+
+def run_cli(database_url: str, *args: str, **env: str) -> "subprocess.CompletedProcess":
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    return subprocess.run([sys.executable, "-m", "pipelines.search", *args], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parent.parent,
+                          env=dict(os.environ, DATABASE_URL=database_url, **env))
+
+
+@pytest.mark.parametrize("args, says", [
+    (["missile", "--limit", "-1"], "--limit must be a whole number from 1 to 1000, not -1"),
+    (["missile", "--limit", "100000"], "--limit must be a whole number from 1 to 1000"),
+    (["missile " + " ".join(f"-term{i}" for i in range(2000))], "the query has 2001 terms"),
+    (["x" * 5000], "the query has 5000 characters; at most 1000"),
+    (["missile", "--from", "2023-06-01"], "--from 2023-06-01 is after --to 2023-05-31"),
+    (["   "], "the query is empty"),
+])
+def test_out_of_bounds_searches_get_one_line_errors(pg_server_url, args, says):
+    import time
+
+    began = time.monotonic()
+    done = run_cli(pg_server_url, "--from", "2023-05-01", "--to", "2023-05-31", *args)
+    assert done.returncode == 2 and done.stdout == "", done.stdout + done.stderr
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "psycopg2" not in done.stderr
+    assert time.monotonic() - began < 30
+
+
+def test_a_search_past_its_statement_timeout_is_cancelled_with_a_clear_error(database_url, cur):
+    """A search held up (here by a lock another session keeps on stories) ends at WIREDESK_SEARCH_TIMEOUT."""
+    import time
+
+    noon = datetime(2023, 5, 10, 12, tzinfo=KST)
+    add_revision(cur, "s-lock", "AEN20", "Missile launch", "The military said.", "nk", noon)
+    blocker = psycopg2.connect(database_url)
+    try:
+        with blocker.cursor() as other:
+            other.execute("LOCK TABLE stories IN ACCESS EXCLUSIVE MODE")  # held until rollback
+            began = time.monotonic()
+            done = run_cli(database_url, "missile", "--from", "2023-05-01", "--to", "2023-05-31",
+                           WIREDESK_SEARCH_TIMEOUT="0.5")
+            took = time.monotonic() - began
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.strip() == ("error: the search ran longer than 0.5 s (WIREDESK_SEARCH_TIMEOUT) and was "
+                                   "cancelled: narrow the dates or the section, or use fewer or rarer words")
+    assert took < 20
+    # the library call says the same, and the timeout did not stay on the caller's autocommit session
+    with pytest.raises(search.SearchTimeout):
+        with psycopg2.connect(database_url) as conn, conn.cursor() as c2:
+            c2.execute("LOCK TABLE stories IN ACCESS EXCLUSIVE MODE")
+            other = psycopg2.connect(database_url)
+            other.autocommit = True
+            try:
+                import os
+
+                os.environ["WIREDESK_SEARCH_TIMEOUT"] = "0.3"
+                search.search(other.cursor(), "missile", date(2023, 5, 1), date(2023, 5, 31))
+            finally:
+                os.environ.pop("WIREDESK_SEARCH_TIMEOUT", None)
+                other.close()
+    assert [h["story_id"] for h in run(cur, "missile")] == ["s-lock"]
+    cur.execute("SHOW statement_timeout")
+    assert cur.fetchone()[0] == "0"
+
+
+def test_a_bad_timeout_setting_is_a_one_line_error(pg_server_url):
+    done = run_cli(pg_server_url, "missile", "--from", "2023-05-01", "--to", "2023-05-31",
+                   WIREDESK_SEARCH_TIMEOUT="soon")
+    assert done.returncode == 2 and done.stderr.strip() == (
+        "error: WIREDESK_SEARCH_TIMEOUT must be a number of seconds between 0 and 3600, not 'soon'")
