@@ -8,14 +8,18 @@ else DATABASE_URL; either way in a read-only transaction.
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
-
-import psycopg2
+from datetime import date, datetime, timedelta
 
 from pipelines import db
+from pipelines.intervals import KST
 
 ANALYST_URL_ENV = "WIREDESK_ANALYST_DATABASE_URL"
 NIGHTLY_DAG_ID = "yonhap_nightly"
+# Nights a crawl can plausibly be of: not before any wire copy online (pipelines.validate.EARLIEST), not
+# after tomorrow in KST. A run of another night (`pipelines.nightly 2999-01-01`) is listed apart: the
+# 90-night window is anchored on the newest plausible night, so one absurd row never hides the others.
+EARLIEST_NIGHT = date(1990, 1, 1)
+APART_LIMIT = 20
 
 NIGHT = "(c.interval_start AT TIME ZONE 'Asia/Seoul')::date"
 COLUMNS = f"""c.crawl_run_id, {NIGHT} AS night, c.run_id, c.status, c.started_at, c.finished_at,
@@ -50,18 +54,42 @@ def _rows(cur) -> list[dict]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def latest_nights(days: int = 90, url: str | None = None) -> list[dict]:
-    """The latest run of each night, for the `days` nights ending at the latest night crawled."""
+def plausible_nights(today: date | None = None) -> tuple[date, date]:
+    """(first, last) night a crawl can be of: EARLIEST_NIGHT .. tomorrow in KST."""
+    today = today or datetime.now(KST).date()
+    return EARLIEST_NIGHT, today + timedelta(days=1)
+
+
+def latest_nights(days: int = 90, url: str | None = None, today: date | None = None) -> list[dict]:
+    """The latest run of each night, for the `days` nights ending at the newest plausible night crawled
+    (see plausible_nights; the others are in implausible_nights)."""
+    first, last_plausible = plausible_nights(today)
     conn = _connect(url or reader_url()[0])
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(f"SELECT max({NIGHT}) FROM crawl_runs c WHERE c.source = 'yonhap'")
+            cur.execute(f"SELECT max({NIGHT}) FROM crawl_runs c WHERE c.source = 'yonhap' AND {NIGHT} BETWEEN %s AND %s",
+                        (first, last_plausible))
             (last,) = cur.fetchone()
             if last is None:
                 return []
             cur.execute(f"""SELECT DISTINCT ON ({NIGHT}) {COLUMNS} FROM crawl_runs c
                             WHERE c.source = 'yonhap' AND {NIGHT} BETWEEN %s AND %s
-                            ORDER BY {NIGHT} DESC, c.crawl_run_id DESC""", (last - timedelta(days=days - 1), last))
+                            ORDER BY {NIGHT} DESC, c.crawl_run_id DESC""",
+                        (max(first, last - timedelta(days=days - 1)), last))
+            return _rows(cur)
+    finally:
+        conn.close()
+
+
+def implausible_nights(url: str | None = None, today: date | None = None) -> list[dict]:
+    """The latest run of each night outside plausible_nights (at most APART_LIMIT, newest first)."""
+    first, last = plausible_nights(today)
+    conn = _connect(url or reader_url()[0])
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(f"""SELECT DISTINCT ON ({NIGHT}) {COLUMNS} FROM crawl_runs c
+                            WHERE c.source = 'yonhap' AND ({NIGHT} < %s OR {NIGHT} > %s)
+                            ORDER BY {NIGHT} DESC, c.crawl_run_id DESC LIMIT %s""", (first, last, APART_LIMIT))
             return _rows(cur)
     finally:
         conn.close()
@@ -113,14 +141,18 @@ def airflow_runs(dag_id: str, run_ids: list[str]) -> dict[str, dict]:
         for ti in session.query(TaskInstance).filter(TaskInstance.dag_id == dag_id, TaskInstance.run_id.in_(run_ids),
                                                      TaskInstance.state.in_(["failed", "upstream_failed"])):
             if ti.run_id in found:
-                found[ti.run_id]["failed_tasks"].append({"task_id": ti.task_id, "try_number": ti.try_number,
-                                                         "state": str(ti.state)})
+                found[ti.run_id]["failed_tasks"].append({"task_id": ti.task_id, "map_index": ti.map_index,
+                                                         "try_number": ti.try_number, "state": str(ti.state)})
+    for run in found.values():
+        run["failed_tasks"].sort(key=lambda t: (t["task_id"], t["map_index"]))
     return found
 
 
 def problems_and_warnings(summary: dict) -> list[str]:
     """What the check and grouping flagged: the summary's problems and any *warnings key."""
     found = [str(p) for p in summary.get("problems") or []]
+    if summary.get("error"):  # a step that failed before the check (pipelines.nightly's summary)
+        found.append(f"{summary.get('failed_step') or 'a step'} failed: {summary['error']}")
     for key, value in summary.items():
         if "warning" in key and value:
             found += [f"{key}: {v}" for v in (value if isinstance(value, list) else [value])]

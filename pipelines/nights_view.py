@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -41,6 +42,21 @@ def require_nightly_run_access():
     return requires_access_dag("GET", DagAccessEntity.RUN, param_dag_id=DAG_ID)
 
 
+MAX_PATH_VALUE = 250  # Airflow's own limit on DAG and run ids
+_BAD_PATH_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
+
+
+def bad_path_value(value: str) -> str | None:
+    """Why a DAG or run id from the url can be no id (NUL or other control bytes, bytes that were no
+    UTF-8, too long), or None. Refused with 400 before anything reads it: PostgreSQL cannot even take
+    a NUL as a query parameter."""
+    if len(value) > MAX_PATH_VALUE:
+        return f"longer than {MAX_PATH_VALUE} characters"
+    if _BAD_PATH_CHARACTERS.search(value):
+        return "control characters or bytes that are not UTF-8 in it"
+    return None
+
+
 def _json_default(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -51,13 +67,41 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
+# Links into the Airflow UI (a run, a task's log) carry data-airflow; AIRFLOW_NAV_JS makes them work
+# inside the UI's plugin iframe (see there). Opened on its own, the page follows them as plain links.
+MAX_TASK_LINKS = 10
+
+
+def _airflow_link(path: str, text: str, css: str = "") -> str:
+    klass = f' class="{css}"' if css else ""
+    return f'<a{klass} data-airflow target="_top" href="{_e(path)}">{_e(text)}</a>'
+
+
+def run_path(dag_id: str, run_id: str) -> str:
+    return f"/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
+
+
+def task_path(dag_id: str, run_id: str, task: dict) -> str:
+    """The task instance in the UI; a mapped one (map_index >= 0) at .../tasks/<task>/mapped/<i>."""
+    path = f"{run_path(dag_id, run_id)}/tasks/{quote(task['task_id'], safe='')}"
+    map_index = task.get("map_index")
+    return f"{path}/mapped/{map_index}" if isinstance(map_index, int) and map_index >= 0 else path
+
+
 def _run_link(dag_id: str, run_id: str) -> str:
-    return f'<a target="_top" href="/dags/{quote(dag_id)}/runs/{quote(run_id, safe="")}">{_e(run_id)}</a>'
+    return _airflow_link(run_path(dag_id, run_id), run_id)
 
 
 def _task_links(dag_id: str, run_id: str, failed: list[dict]) -> str:
-    return " ".join(f'<a class="bad" target="_top" href="/dags/{quote(dag_id)}/runs/{quote(run_id, safe="")}/tasks/'
-                    f'{quote(t["task_id"])}">{_e(t["task_id"])} log</a>' for t in failed)
+    def label(task: dict) -> str:
+        map_index = task.get("map_index")
+        mapped = f" [{map_index}]" if isinstance(map_index, int) and map_index >= 0 else ""
+        return f"{task['task_id']}{mapped} log"
+
+    links = [_airflow_link(task_path(dag_id, run_id, t), label(t), "bad") for t in failed[:MAX_TASK_LINKS]]
+    if len(failed) > MAX_TASK_LINKS:
+        links.append(f"<span class='small'>and {len(failed) - MAX_TASK_LINKS} more</span>")
+    return " ".join(links)
 
 
 def _compact(value) -> str:
@@ -70,9 +114,10 @@ def _compact(value) -> str:
     return str(value)
 
 
-def coverage_line(cov: dict) -> str:
+def coverage_line(cov: dict, short: bool = False) -> str:
     """A night's discovery coverage (pipelines.discovery.coverage.night_coverage) in one readable line;
-    the run tab keeps the whole record."""
+    `short` (the nights table) says EMPTY without the reasons and leaves out the overlap: the run tab
+    keeps the whole record."""
     line = f"{cov.get('in_window', 0)} in the night: {cov.get('fetched', 0)} fetched, {cov.get('failed', 0)} failed"
     if cov.get("named_not_fetched"):
         line += f", {cov['named_not_fetched']} named but not fetched"
@@ -82,11 +127,11 @@ def coverage_line(cov: dict) -> str:
         if entry.get("unread"):
             text += f", {len(entry['unread'])} reads failed"
         if entry.get("empty_reason"):
-            text += f" (EMPTY: {entry['empty_reason']})"
+            text += " (EMPTY)" if short else f" (EMPTY: {entry['empty_reason']})"
         surfaces.append(text)
     if surfaces:
         line += "; " + ", ".join(surfaces)
-    if cov.get("overlap"):
+    if cov.get("overlap") and not short:
         line += "; overlap " + ", ".join(f"{k} {v}" for k, v in cov["overlap"].items())
     serials = cov.get("serials") or {}
     if serials.get("highest"):
@@ -97,13 +142,30 @@ def coverage_line(cov: dict) -> str:
     return line
 
 
-def _coverage(summary: dict) -> str:
+TABLE_CELL_CHARS = 300  # a cell of the nights table; the run tab shows everything
+
+
+def _coverage(summary: dict, short: bool = False) -> str:
     cov = summary.get("coverage")
-    parts = [f"coverage: {coverage_line(cov)}" if isinstance(cov, dict) and "surfaces" in cov
+    parts = [f"coverage: {coverage_line(cov, short)}" if isinstance(cov, dict) and "surfaces" in cov
              else f"coverage: {_compact(cov)}"] if cov else []
     parts += [f"{k}: {_compact(v)}" for k, v in summary.items()
               if (k.startswith("coverage") and k != "coverage") or "drift" in k]
-    return "; ".join(parts)
+    return _cut("; ".join(parts)) if short else "; ".join(parts)
+
+
+def headline(problem: str) -> str:
+    """What a problem is, without its evidence: its first line, up to its second ": " ("discovery drift:
+    surface feeds yielded no item ... (it yielded 5, 6 on the previous nights)", without the failed
+    reads that follow), at most 160 characters."""
+    first = (problem.strip().splitlines() or [""])[0]
+    return _cut(": ".join(first.split(": ")[:2]), 160)
+
+
+def _cut(text: str, limit: int = TABLE_CELL_CHARS) -> str:
+    """The first line of `text`, at most `limit` characters (the rest is in the run tab)."""
+    line = (text.strip().splitlines() or [""])[0]
+    return line if len(line) <= limit and line == text.strip() else line[:limit - 1].rstrip() + "…"
 
 
 def night_state(row: dict, airflow: dict | None) -> str:
@@ -128,7 +190,7 @@ th {{ background: #f7fafc; position: sticky; top: 0; }} td.n {{ text-align: righ
 </style></head><body>{body}</body></html>"""
 
 
-def render_nights(rows: list[dict], airflow: dict[str, dict], who: str) -> str:
+def render_nights(rows: list[dict], airflow: dict[str, dict], who: str, apart: list[dict] | None = None) -> str:
     chart_data = [{"night": r["night"].isoformat(), "pages": r["pages_fetched"], "stories": r["stories"],
                    "stories_new": r["stories_new"], "failed_pages": r["pages_failed"] + r["pages_failed_extract"],
                    "failed": night_state(r, airflow.get(r["run_id"])) == "failed"} for r in reversed(rows)]
@@ -137,8 +199,23 @@ def render_nights(rows: list[dict], airflow: dict[str, dict], who: str) -> str:
             f"<br><span class='small'>{WHERE_AIRFLOW_SHOWS_IT}</span></div>"]
     if not rows:
         body.append("<p>No night has been crawled yet: unpause or trigger <code>yonhap_nightly</code>.</p>")
-        return PAGE.format(title="wiredesk nights", body="".join(body))
-    body.append('<div id="chart"></div>')
+    else:
+        body.append('<div id="chart"></div>')
+        body.append(nights_table(rows, airflow))
+    if apart:
+        first, last = nights.plausible_nights()
+        body.append(f"<h2>Runs of nights outside {first.isoformat()} .. {last.isoformat()} (KST)</h2>"
+                    "<div class='sub'>A crawl of a night no wire copy can be of (before 1990, or after tomorrow in "
+                    "KST): kept apart so that it never moves the window above.</div>" + nights_table(apart, airflow))
+    body.append(f"<script>{AIRFLOW_NAV_JS}</script>")
+    if rows:
+        body.append("<script src='/wiredesk/static/uPlot.iife.min.js'></script><script>"
+                    f"const rows = {json.dumps(chart_data)};" + CHART_JS + "</script>")
+    return PAGE.format(title="wiredesk nights", body="".join(body))
+
+
+def nights_table(rows: list[dict], airflow: dict[str, dict]) -> str:
+    """One row per night, every cell short: the night's link opens its run tab with the whole record."""
     head = ("<tr><th>night (KST)</th><th>state</th><th>run</th><th>pages fetched</th><th>failed fetch</th>"
             "<th>failed extract</th><th>failures by reason</th><th>revisions new</th><th>stories</th>"
             "<th>new</th><th>revised</th><th>unchanged</th><th>coverage / drift</th><th>problems, warnings</th>"
@@ -148,7 +225,7 @@ def render_nights(rows: list[dict], airflow: dict[str, dict], who: str) -> str:
         af = airflow.get(r["run_id"])
         state = night_state(r, af)
         reasons = ", ".join(f"{_e(k)} {v}" for k, v in sorted(r["failures_by_reason"].items()))
-        flagged = "<br>".join(_e(p)[:300] for p in nights.problems_and_warnings(r["summary"] or {}))
+        flagged = "<br>".join(_e(headline(p)) for p in nights.problems_and_warnings(r["summary"] or {}))
         more = f"<div class='small'>{r['runs_of_night']} runs of this night</div>" if r["runs_of_night"] > 1 else ""
         lines.append(
             f"<tr><td><a target='_self' href='/wiredesk/runs/{DAG_ID}/{quote(r['run_id'], safe='')}'>"
@@ -158,12 +235,36 @@ def render_nights(rows: list[dict], airflow: dict[str, dict], who: str) -> str:
             f"<td class='n'>{r['pages_failed_extract']}</td><td>{reasons}</td><td class='n'>{r['revisions_new']}</td>"
             f"<td class='n'>{r['stories']}</td><td class='n'>{r['stories_new']}</td>"
             f"<td class='n'>{r['stories_revised']}</td><td class='n'>{r['stories_unchanged']}</td>"
-            f"<td>{_e(_coverage(r['summary'] or {}))}</td><td class='bad'>{flagged}</td>"
+            f"<td>{_e(_coverage(r['summary'] or {}, short=True))}</td><td class='bad'>{flagged}</td>"
             f"<td>{_task_links(DAG_ID, r['run_id'], (af or {}).get('failed_tasks', []))}</td></tr>")
-    body.append(f"<table>{head}{''.join(lines)}</table>")
-    body.append("<script src='/wiredesk/static/uPlot.iife.min.js'></script><script>"
-                f"const rows = {json.dumps(chart_data)};" + CHART_JS + "</script>")
-    return PAGE.format(title="wiredesk nights", body="".join(body))
+    return f"<table>{head}{''.join(lines)}</table>"
+
+
+# Airflow 3.3 shows plugin views in an iframe sandboxed with "allow-scripts allow-same-origin allow-forms
+# allow-downloads": no allow-top-navigation (target=_top does nothing) and no allow-popups (nor does
+# target=_blank). The iframe is same-origin with the Airflow UI, a single-page app routed on the browser's
+# history: a link into the UI pushes its path onto the parent's history and tells the UI's router with a
+# popstate event, as the browser's own Back and Forward do. Not framed, the link is followed as it is.
+AIRFLOW_NAV_JS = """
+document.addEventListener('click', function (event) {
+  var link = event.target.closest ? event.target.closest('a[data-airflow]') : null;
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey
+      || event.altKey) return;
+  var ui = null;
+  try {
+    if (window.parent !== window && window.parent.location.origin === window.location.origin) ui = window.parent;
+  } catch (e) { ui = null; }
+  if (!ui) return;
+  event.preventDefault();
+  var base = new URL(ui.document.baseURI);
+  var target = new URL(link.getAttribute('href').replace(/^\//, ''), base.origin + base.pathname.replace(/\/?$/, '/'));
+  var previous = ui.history.state || {};
+  var index = typeof previous.idx === 'number' ? previous.idx + 1 : 0;
+  ui.history.pushState({usr: null, key: Math.random().toString(36).slice(2, 10), idx: index}, '',
+                       target.pathname + target.search + target.hash);
+  ui.dispatchEvent(new ui.PopStateEvent('popstate', {state: ui.history.state}));
+});
+"""
 
 
 # Pages and stories per night as lines, failed pages as bars, failed nights as red markers.
@@ -210,7 +311,7 @@ def render_run(dag_id: str, run_id: str, night: dict | None, others: list[dict],
         links = _task_links(dag_id, run_id, af.get("failed_tasks", []))
         body = (f"<h1>wiredesk: run {_e(run_id)}</h1><p>No wiredesk night for this run: {note}.</p>"
                 + (f"<p>Failed task logs: {links}</p>" if links else "")
-                + "<p><a href='/wiredesk/nights'>All nights</a></p>")
+                + "<p><a href='/wiredesk/nights'>All nights</a></p>" + f"<script>{AIRFLOW_NAV_JS}</script>")
         return PAGE.format(title="wiredesk night", body=body)
     af = airflow.get(run_id)
     state = night_state(night, af)
@@ -245,6 +346,7 @@ def render_run(dag_id: str, run_id: str, night: dict | None, others: list[dict],
             f"stories new {o['stories_new']}</li>" for o in others) + "</ul>")
     body.append("<h2>The whole summary (crawl_runs.summary)</h2>" + (_kv_table(summary) if summary else
                                                                       "<p>Not written yet: the check has not run.</p>"))
+    body.append(f"<script>{AIRFLOW_NAV_JS}</script>")
     return PAGE.format(title=f"wiredesk night {night['night'].isoformat()}", body="".join(body))
 
 
@@ -256,7 +358,9 @@ def create_app() -> FastAPI:
     def nights_page(days: int = Query(90, ge=1, le=366)):
         url, who = nights.reader_url()
         rows = nights.latest_nights(days, url)
-        return HTMLResponse(render_nights(rows, nights.airflow_runs(DAG_ID, [r["run_id"] for r in rows]), who))
+        apart = nights.implausible_nights(url)
+        airflow = nights.airflow_runs(DAG_ID, [r["run_id"] for r in rows + apart])
+        return HTMLResponse(render_nights(rows, airflow, who, apart))
 
     @app.get("/api/nights")
     def nights_json(days: int = Query(90, ge=1, le=366)):
@@ -270,6 +374,10 @@ def create_app() -> FastAPI:
 
     @app.get("/runs/{dag_id}/{run_id}", response_class=HTMLResponse)
     def run_page(dag_id: str, run_id: str):
+        for name, value in (("DAG id", dag_id), ("run id", run_id)):
+            refusal = bad_path_value(value)
+            if refusal:
+                raise HTTPException(status_code=400, detail=f"no such {name}: {refusal}")
         url, who = nights.reader_url()
         night = nights.night_of_run(run_id, url) if dag_id == DAG_ID else None
         others = nights.runs_of_night(night["night"], url) if night else []

@@ -121,7 +121,8 @@ def airflow_run(tmp_path_factory, pg_server_url, scratch_db, s3_server):
                                "--timeout", "300"], cwd=REPO, env=env, capture_output=True, text=True, timeout=330)
         info["state"] = airflow_local.read_state(home)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "Unpausing it" in proc.stdout and "make airflow-demo" in proc.stdout  # says what unpausing does
+        # says that nothing runs unless asked, and how to ask for the schedule
+        assert "nothing is crawled unless you ask" in proc.stdout and "make airflow SCHEDULE=1" in proc.stdout
         info["timings"]["healthy"] = round(time.monotonic() - started, 1)
         username, password = re.search(r"username (\S+), password (\S+)", proc.stdout).groups()
         status, body = api(info["base"], "/auth/token", method="POST",
@@ -373,6 +374,71 @@ def test_nights_view_and_run_tab_in_chromium(airflow_run, tmp_path):
     screenshot(airflow_run, tmp_path, f"{base}/plugin/wiredesk-nights", "wiredesk_nights_view.png")
     screenshot(airflow_run, tmp_path, f"{base}/dags/{DAG_ID}/runs/{run_id}/plugin/wiredesk-night",
                "wiredesk_night_run_tab.png")
+
+
+IFRAME = "document.querySelector('iframe')"
+IN_FRAME = f"({IFRAME} && {IFRAME}.contentDocument)"
+
+
+def click_link_in_plugin_frame(page, selector: str) -> None:
+    """Wait for the link `selector` inside the plugin's iframe, scroll it into view and click its middle."""
+    link = f"{IN_FRAME}.querySelector({json.dumps(selector)})"
+    page.wait_for(f"!!({IN_FRAME} && {link})", timeout=90)
+    x, y = page.evaluate(f"""(() => {{ const link = {link}; link.scrollIntoView({{block: 'center'}});
+        const r = link.getBoundingClientRect(), f = {IFRAME}.getBoundingClientRect();
+        return [f.left + r.left + r.width / 2, f.top + r.top + r.height / 2]; }})()""")
+    page.click(x, y)
+
+
+def test_nights_view_links_work_when_clicked_inside_the_airflow_ui(airflow_run, tmp_path):
+    """Airflow 3.3 frames plugin views in an iframe sandboxed without allow-top-navigation or allow-popups:
+    the "run" link of the nights view and the failed-task link of a run's tab, clicked with the mouse in
+    Chromium, must take the Airflow UI itself to that run and to the mapped task instance."""
+    from cdp import Chromium
+
+    base, token = airflow_run["base"], airflow_run["token"]
+    status, rows = api(base, "/wiredesk/api/nights", token)
+    run_id = next(r["run_id"] for r in rows if r["night"] == "2023-05-10")
+    run_path = f"/dags/{DAG_ID}/runs/{urllib.parse.quote(run_id, safe='')}"
+    ti_path = f"/api/v2/dags/{DAG_ID}/dagRuns/{urllib.parse.quote(run_id, safe='')}/taskInstances/load_batch/0"
+    status, body = api(base, ti_path, token, "PATCH", {"new_state": "failed"})  # a failed mapped task to link to
+    assert status == 200, body
+    started = time.monotonic()
+    try:
+        with Chromium(chromium_or_skip(), tmp_path / "cdp") as browser:
+            page = browser.new_page()
+            page.set_cookie("_token", token, base)
+            page.navigate(f"{base}/plugin/wiredesk-nights")
+            click_link_in_plugin_frame(page, f'a[data-airflow][href="{run_path}"]')
+            page.wait_for(f"location.pathname === {json.dumps(run_path)}")
+            # the UI itself shows the run now, not a page inside the frame
+            page.wait_for(f"!document.querySelector('iframe') && document.body.innerText.includes({json.dumps(run_id)})")
+
+            page.navigate(f"{base}{run_path}/plugin/wiredesk-night")
+            task = f"{run_path}/tasks/load_batch/mapped/0"
+            click_link_in_plugin_frame(page, f'a[data-airflow][href="{task}"]')
+            page.wait_for(f"location.pathname === {json.dumps(task)}")
+            shown = page.wait_for("!document.querySelector('iframe') && document.body.innerText.includes('load_batch')"
+                                  " && document.body.innerText")
+            assert "404" not in shown and "not found" not in shown.lower(), shown[:2000]
+    finally:
+        status, body = api(base, ti_path, token, "PATCH", {"new_state": "success"})
+        airflow_run["timings"]["nights_view_clicks"] = round(time.monotonic() - started, 1)
+    assert status == 200, body
+
+
+def test_bad_bytes_in_plugin_paths_get_a_4xx_and_no_traceback(airflow_run):
+    base, token = airflow_run["base"], airflow_run["token"]
+    log = Path(airflow_run["state"]["log"])
+    before = log.stat().st_size
+    for path in ("%00", "%00abc", "a%01b", "%ff%fe", "%ed%a0%80", "x" * 300):
+        status, body = api(base, f"/wiredesk/runs/{DAG_ID}/{path}", token)
+        assert 400 <= status < 500, (path, status, body)
+        status, _ = api(base, f"/wiredesk/runs/{path}/x", token)
+        assert 400 <= status < 500, (path, status)
+    with log.open("rb") as handle:
+        handle.seek(before)
+        assert b"Traceback" not in handle.read()
 
 
 def test_stop_leaves_no_process(airflow_run):

@@ -101,3 +101,81 @@ def test_coverage_reads_as_one_line_per_night():
                     "1 reads failed (EMPTY: every read failed or named nothing: /news: http 503); overlap "
                     "feeds+sitemap 12, listings+feeds+sitemap 5; serials 1-92, 78 missing (85%); 2 fetched outside "
                     "the night; discovery_drift: listings yielded nothing")
+
+
+# --- issue 18: absurd nights, links into the UI, short coverage, bad paths -----------------------------------
+
+def test_an_absurd_night_is_listed_apart_and_never_hides_the_others(analyst_url, database_url):
+    with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+        add_run(cur, date(2999, 1, 1), "manual__2999-01-01", "failed", 0, {"problems": ["zero stories"]})
+        add_run(cur, date(1985, 1, 1), "manual__1985-01-01", "failed", 0, {})
+    rows = nights.latest_nights(90, analyst_url)
+    assert [r["night"] for r in rows] == [date(2023, 5, 10), date(2023, 5, 9)]
+    apart = nights.implausible_nights(analyst_url)
+    assert [r["night"] for r in apart] == [date(2999, 1, 1), date(1985, 1, 1)]
+    page = nights_view.render_nights(rows, {}, "x", apart)
+    window, outside = page.split("<h2>Runs of nights outside 1990-01-01 ..", 1)
+    assert "2023-05-10" in window and "2023-05-09" in window and "2999-01-01" not in window
+    assert "manual__2999-01-01" in outside and "manual__1985-01-01" in outside
+    # a night of tomorrow (KST) is plausible (a hand run after midnight); the day after is not
+    today = date(2023, 5, 9)
+    assert [r["night"] for r in nights.latest_nights(90, analyst_url, today=today)] == [date(2023, 5, 10),
+                                                                                        date(2023, 5, 9)]
+    assert [r["night"] for r in nights.latest_nights(90, analyst_url, today=date(2023, 5, 8))] == [date(2023, 5, 9)]
+
+
+def test_links_into_the_ui_name_mapped_task_instances_and_navigate_the_parent(analyst_url):
+    rows = nights.latest_nights(90, analyst_url)
+    failed = [{"task_id": "check", "map_index": -1}, {"task_id": "load_batch", "map_index": 2}]
+    page = nights_view.render_nights(rows, {"manual__rerun": {"state": "failed", "failed_tasks": failed}}, "x")
+    links = re.findall(r'<a class="bad" data-airflow target="_top" href="([^"]+)">([^<]+)</a>', page)
+    assert links == [("/dags/yonhap_nightly/runs/manual__rerun/tasks/check", "check log"),
+                     ("/dags/yonhap_nightly/runs/manual__rerun/tasks/load_batch/mapped/2", "load_batch [2] log")]
+    assert re.search(r'<a data-airflow target="_top" href="/dags/yonhap_nightly/runs/manual__rerun">', page)
+    assert nights_view.AIRFLOW_NAV_JS in page and "history.pushState" in page and "PopStateEvent" in page
+    detail = nights.night_of_run("manual__rerun", analyst_url)
+    tab = nights_view.render_run("yonhap_nightly", "manual__rerun", detail, [], {"manual__rerun": {
+        "state": "failed", "failed_tasks": failed}}, "x")
+    assert "/tasks/load_batch/mapped/2" in tab and nights_view.AIRFLOW_NAV_JS in tab
+    assert nights_view.task_path("d", "r/x", {"task_id": "t", "map_index": 0}) == "/dags/d/runs/r%2Fx/tasks/t/mapped/0"
+
+
+def test_a_night_whose_discovery_failed_shows_a_short_line_and_the_run_tab_the_details(analyst_url, database_url):
+    surfaces = {}
+    for surface in ("listings", "feeds", "sitemap", "frontier"):
+        unread = [{"url": f"http://site.example/{surface}/{n}", "reason": "http_503"} for n in range(10)]
+        surfaces[surface] = {"reads": 10, "seen": 0, "in_window": 0, "in_window_this_night": 0, "fetched": 0,
+                             "failed": 0, "time_forms": {}, "unread": unread,
+                             "empty_reason": "every read failed or named nothing: "
+                                             + "; ".join(f"{u['url']}: http_503" for u in unread)}
+    coverage = {"night": "2023-05-11", "in_window": 0, "fetched": 0, "failed": 0, "named_not_fetched": 0,
+                "named_not_fetched_urls": [], "fetched_out_of_window": 0, "surfaces": surfaces, "overlap": {},
+                "serials": {"seen": 0, "highest": 0, "missing": 0, "missing_share": 0.0, "text": "no serials"}}
+    problems = ["the night yielded zero stories"] + [
+        f"discovery drift: surface {s} yielded no item in the window (it yielded 5, 6 on the previous nights): "
+        f"{e['empty_reason']}" for s, e in surfaces.items()]
+    with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+        add_run(cur, date(2023, 5, 11), "scheduled__2023-05-11", "failed", 3,
+                {"coverage": coverage, "problems": problems})
+    rows = nights.latest_nights(90, analyst_url)
+    page = nights_view.render_nights(rows, {}, "x")
+    row = next(tr for tr in page.split("<tr>") if "scheduled__2023-05-11" in tr)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    cover, flagged = cells[12], cells[13]
+    assert cover == ("coverage: 0 in the night: 0 fetched, 0 failed; feeds 0 of 0 seen, 10 reads failed (EMPTY), "
+                     "sitemap 0 of 0 seen, 10 reads failed (EMPTY), frontier 0 of 0 seen, 10 reads failed (EMPTY), "
+                     "listings 0 of 0 seen, 10 reads failed (EMPTY)")  # jsonb's key order
+    assert "site.example" not in row and len(row) < 2500
+    assert flagged.split("<br>") == ["the night yielded zero stories"] + [
+        f"discovery drift: surface {s} yielded no item in the window (it yielded 5, 6 on the previous nights)"
+        for s in surfaces]
+    detail = nights.night_of_run("scheduled__2023-05-11", analyst_url)
+    tab = nights_view.render_run("yonhap_nightly", "scheduled__2023-05-11", detail, [], {}, "x")
+    assert "http://site.example/feeds/9: http_503" in tab and "(EMPTY: every read failed" in tab
+
+
+@pytest.mark.parametrize("value, bad", [("scheduled__2023-05-10T16:30:00+00:00", False), ("manual__x y", False),
+                                        ("\x00", True), ("a\x1fb", True), ("\ufffd", True), ("\ud800", True),
+                                        ("x" * 251, True)])
+def test_bad_bytes_in_plugin_paths_are_refused_before_any_query(value, bad):
+    assert (nights_view.bad_path_value(value) is not None) is bad
