@@ -4,11 +4,18 @@
     python -m pipelines.airflow_local status
     python -m pipelines.airflow_local stop [--timeout 60]
 
-`start --demo` (`make airflow-demo`) also serves the replay site (a local en.yna.co.kr) as the
-source, turns the scheduler's own timetable off (so unpausing starts no run for "last night",
-which the replay does not have) and runs the replay's nights through the REST API before it
-returns, so the grid, the nights view and the asset events have history. `stop` stops the replay
-site too.
+`start` turns the scheduler's own timetable off ([scheduler] use_job_schedule = False): runs happen
+only when someone triggers one (or a backfill), so `make airflow` never crawls the real site by
+itself, whatever state an earlier session left. `start --schedule` (`make airflow SCHEDULE=1`) is
+how to ask for the nightly schedule: then unpausing yonhap_nightly starts a run for yesterday's
+KST night at once and one every night at 01:30 KST.
+
+`start --demo` (`make airflow-demo`) is a separate installation under <WIREDESK_HOME>/demo: its own
+AIRFLOW_HOME, its own embedded PostgreSQL and local raw folder (DATABASE_URL, S3 and analyst
+settings are not used), the replay site (a local en.yna.co.kr) as the source, and the replay's
+nights run through the REST API before it returns, so the grid, the nights view and the asset
+events have history. Nothing it does (unpausing the nightly, its runs, its nights) reaches what
+`make airflow` runs next. `stop` stops whichever of the two is running, and the replay site too.
 
 `start` runs `airflow standalone` (SQLite metadata DB, LocalExecutor, api-server,
 scheduler, dag-processor, triggerer) detached in its own session and process
@@ -21,7 +28,8 @@ down cleanly on SIGINT (SIGTERM to it orphans them). Whatever is still alive in
 its session/process group after the grace period gets SIGTERM, then SIGKILL,
 and `stop` reports any process it could not end.
 
-AIRFLOW_HOME is <WIREDESK_HOME>/airflow (default <repo>/.wiredesk/airflow). The
+AIRFLOW_HOME is <WIREDESK_HOME>/airflow (default <repo>/.wiredesk/airflow; the demo's is
+<WIREDESK_HOME>/demo/airflow). The
 login is SimpleAuthManager's user "admin"; its password is generated once and
 kept in AIRFLOW_HOME/simple_auth_manager_passwords.json.generated.
 
@@ -66,6 +74,33 @@ def airflow_home() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     link_plugins(path)
     return path
+
+
+DEMO_DIR = "demo"
+# Settings the demo never uses: it must not write replay nights into the operator's database or
+# bucket, nor read the nights view from them.
+NOT_FOR_THE_DEMO = ("DATABASE_URL", "WIREDESK_S3_BUCKET", "WIREDESK_S3_CONN_ID", "WIREDESK_S3_ENDPOINT",
+                    "WIREDESK_ANALYST_DATABASE_URL", "WIREDESK_ALERT_WEBHOOK", "WIREDESK_ALERT_EMAIL")
+
+
+def demo_home(base: Path | None = None) -> Path:
+    """The demo's own WIREDESK_HOME: <WIREDESK_HOME>/demo."""
+    return (base or config.home()) / DEMO_DIR
+
+
+def use_home(home: Path) -> None:
+    """Make `home` this process's WIREDESK_HOME (the embedded database, raw folder and Airflow home follow)."""
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["WIREDESK_HOME"] = str(home)
+
+
+def use_demo_home() -> Path:
+    """Switch this process to the demo's installation (see the module doc) and return its WIREDESK_HOME."""
+    home = demo_home()
+    use_home(home)
+    for name in NOT_FOR_THE_DEMO:
+        os.environ.pop(name, None)
+    return home
 
 
 def link_plugins(home: Path) -> None:
@@ -230,11 +265,16 @@ def stop_embedded_db(embedded: dict | None, keep: bool = False) -> None:
 
 # ---------------------------------------------------------------- the demo: replay site and its nights
 
-UNPAUSE_NOTE = """yonhap_nightly starts paused. Unpausing it (toggle in the UI, or `airflow dags unpause yonhap_nightly`)
-makes the scheduler start one run at once, for the latest finished interval: it crawls yesterday's KST day from
-{source}, then runs every night at 01:30 KST (catchup is off: no older nights). Against a site that has no
-pages for yesterday (the replay) that run fails its check with "the night yielded zero stories".
-For a first look with history, `make airflow-demo` serves the replay site and runs its nights instead."""
+UNPAUSE_NOTE = """The nightly schedule is off: nothing is crawled unless you ask. Unpausing yonhap_nightly starts no run
+by itself; a run you trigger (the Trigger button, with a logical date; or `airflow backfill create`) crawls its night
+from {source}. To let the scheduler crawl {source} every night at 01:30 KST, and at once for yesterday's
+KST night when you unpause it, start with `make airflow SCHEDULE=1` (catchup is off: no older nights).
+For a first look with history, `make airflow-demo` runs the replay site's nights in an installation of its own."""
+SCHEDULE_NOTE = """The nightly schedule is ON (--schedule). yonhap_nightly starts paused; unpausing it (toggle in the UI, or
+`airflow dags unpause yonhap_nightly`) makes the scheduler start one run at once, for the latest finished interval:
+it crawls yesterday's KST day from {source}, then runs every night at 01:30 KST (catchup is off: no older nights).
+Against a site that has no pages for yesterday (the replay) that run fails its check with "the night yielded zero
+stories". For a first look with history, `make airflow-demo` serves the replay site and runs its nights instead."""
 
 
 def start_replay_site(home: Path) -> dict:
@@ -393,13 +433,26 @@ def _tail(path: Path, lines: int = 40) -> str:
 # ---------------------------------------------------------------- commands
 
 
+def running_state(home: Path) -> dict | None:
+    state = read_state(home)
+    return state if state and group_processes(state["pgid"], state.get("sid")) else None
+
+
 def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | None = None,
-          demo: bool = False) -> int:
+          demo: bool = False, schedule: bool = False) -> int:
     import subprocess
 
+    other = airflow_home() if demo else demo_home() / "airflow"
+    if running_state(other):
+        print(f"{'`make airflow`' if demo else 'the demo'} is running ({other}); `make airflow-stop` stops it first",
+              file=sys.stderr)
+        return 1
+    if demo:
+        print(f"demo: an installation of its own in {use_demo_home()} (Airflow home, embedded PostgreSQL, raw "
+              "folder); `make airflow` is not affected by it")
     home = airflow_home()
-    state = read_state(home)
-    if state and group_processes(state["pgid"], state.get("sid")):
+    state = running_state(home)
+    if state:
         print(f"Airflow already running (process group {state['pgid']}), started by {pid_file(home)}")
         _print_login(home, state["port"])
         return 0
@@ -420,6 +473,9 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
         env["DATABASE_URL"] = embedded["url"]
         print(f"wiredesk database: embedded PostgreSQL, data in {embedded['pgdata']}")
     replay = None
+    if not schedule:
+        # runs only when someone triggers one: never a crawl of the real site nobody asked for
+        env["AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE"] = "False"
     if demo:
         replay = start_replay_site(home)
         env.update({"WIREDESK_YONHAP_BASE_URL": replay["url"], "WIREDESK_ALLOW_LOOPBACK": "1",
@@ -457,6 +513,8 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
         "started": time.time(),
         "embedded_db": {k: v for k, v in embedded.items() if k != "url"} if embedded else None,
         "replay": replay,
+        "demo": demo,
+        "schedule": bool(schedule and not demo),
     }
     pid_file(home).write_text(json.dumps(state, indent=2) + "\n")
     print(f"Starting Airflow (pid {proc.pid}, AIRFLOW_HOME {home}), log: {log_path}")
@@ -479,7 +537,8 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
                 outcome = run_demo_nights(home, port)
                 print("Stop it with: make airflow-stop")
                 return outcome
-            print(UNPAUSE_NOTE.format(source=env.get("WIREDESK_YONHAP_BASE_URL") or "https://en.yna.co.kr"))
+            note = SCHEDULE_NOTE if schedule else UNPAUSE_NOTE
+            print(note.format(source=env.get("WIREDESK_YONHAP_BASE_URL") or config.DEFAULT_YONHAP_BASE_URL))
             print("Stop it with: make airflow-stop")
             return 0
         time.sleep(1.0)
@@ -525,11 +584,23 @@ def _stop_group(state: dict, grace: float) -> list[Proc]:
 
 
 def stop(timeout: float = 60.0, keep_db: bool = False) -> int:
+    """Stop what `start` started: `make airflow`'s installation, the demo's, or both."""
+    base = config.home()
+    found = [home for home in (base, demo_home(base)) if read_state(home / "airflow")]
+    if not found:
+        print(f"no pid file at {pid_file(base / 'airflow')}: nothing started by `make airflow` to stop")
+        return 0
+    outcome = 0
+    for home in found:
+        use_home(home)  # the embedded database of that installation
+        outcome = max(outcome, stop_installation(timeout, keep_db))
+    use_home(base)
+    return outcome
+
+
+def stop_installation(timeout: float, keep_db: bool) -> int:
     home = airflow_home()
     state = read_state(home)
-    if not state:
-        print(f"no pid file at {pid_file(home)}: nothing started by `make airflow` to stop")
-        return 0
     if not group_processes(state["pgid"], state.get("sid")):
         print(f"Airflow (process group {state['pgid']}) is not running; removing stale pid file")
         stop_replay_site(state.get("replay"))
@@ -552,6 +623,9 @@ def stop(timeout: float = 60.0, keep_db: bool = False) -> int:
 
 def status() -> int:
     home = airflow_home()
+    if not read_state(home) and read_state(demo_home() / "airflow"):
+        print("the demo (make airflow-demo):")
+        home = demo_home() / "airflow"
     state = read_state(home)
     if not state:
         print(f"Airflow is not running (no pid file at {pid_file(home)})")
@@ -579,14 +653,19 @@ def main(argv: list[str] | None = None) -> int:
     p_start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for health (default 120)")
     p_start.add_argument("--dags-folder", type=Path, default=None, help="default: <repo>/dags")
     p_start.add_argument("--demo", action="store_true",
-                         help="serve the replay site as the source and run its nights (make airflow-demo)")
+                         help="an installation of its own with the replay site as the source and its nights run "
+                              "(make airflow-demo)")
+    p_start.add_argument("--schedule", action="store_true",
+                         help="let the scheduler run the nightly at 01:30 KST once it is unpaused (make airflow "
+                              "SCHEDULE=1); without it, only runs someone triggers happen")
     p_stop = sub.add_parser("stop", help="stop what `start` started (SIGINT, then SIGTERM/SIGKILL)")
     p_stop.add_argument("--timeout", type=float, default=60.0, help="seconds to wait after SIGINT (default 60)")
     p_stop.add_argument("--keep-db", action="store_true", help="leave the embedded PostgreSQL running")
     sub.add_parser("status", help="is it running and healthy; the URL and login")
     args = parser.parse_args(argv)
     if args.command == "start":
-        return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder, demo=args.demo)
+        return start(port=args.port, timeout=args.timeout, dags_folder=args.dags_folder, demo=args.demo,
+                     schedule=args.schedule)
     if args.command == "stop":
         return stop(timeout=args.timeout, keep_db=args.keep_db)
     return status()
