@@ -29,9 +29,41 @@ class SingleMachineSetting(RuntimeError):
     in place under an executor that spreads tasks over several."""
 
 
-def distributed_executor() -> str | None:
-    """The distributed executor AIRFLOW__CORE__EXECUTOR names (a list, aliases and module paths allowed), if any."""
-    for entry in os.environ.get("AIRFLOW__CORE__EXECUTOR", "").split(","):
+def airflow_config_file() -> Path:
+    """The airflow.cfg Airflow reads: AIRFLOW_CONFIG, else $AIRFLOW_HOME/airflow.cfg (AIRFLOW_HOME
+    defaulting to ~/airflow)."""
+    if os.environ.get("AIRFLOW_CONFIG"):
+        return Path(os.environ["AIRFLOW_CONFIG"]).expanduser()
+    return Path(os.environ.get("AIRFLOW_HOME") or "~/airflow").expanduser() / "airflow.cfg"
+
+
+def configured_executor() -> tuple[str, str]:
+    """(executor setting, where it was read) as Airflow resolves [core] executor: inside an Airflow process
+    Airflow's own configuration; elsewhere AIRFLOW__CORE__EXECUTOR, else the airflow.cfg Airflow would
+    read (without importing Airflow, which would write a default airflow.cfg). ("", "") when none says."""
+    import sys
+
+    if "airflow.configuration" in sys.modules:  # a task, a worker: what Airflow itself uses (also _CMD, _SECRET)
+        try:
+            return sys.modules["airflow.configuration"].conf.get("core", "executor") or "", "Airflow's configuration"
+        except Exception:  # noqa: BLE001 - a half-initialised Airflow: read the sources below
+            pass
+    if os.environ.get("AIRFLOW__CORE__EXECUTOR") is not None:
+        return os.environ["AIRFLOW__CORE__EXECUTOR"], "AIRFLOW__CORE__EXECUTOR"
+    import configparser
+
+    path = airflow_config_file()
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read(path, encoding="utf-8")
+        return parser.get("core", "executor", fallback=""), f"[core] executor in {path}"
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return "", ""
+
+
+def _distributed(setting: str) -> str | None:
+    """The distributed executor a [core] executor setting names (a list, aliases and module paths allowed)."""
+    for entry in setting.split(","):
         name = entry.strip().rsplit(":", 1)[-1].rsplit(".", 1)[-1]
         if name in DISTRIBUTED_EXECUTORS:
             return name
@@ -40,11 +72,12 @@ def distributed_executor() -> str | None:
 
 def refuse_single_machine(default: str, remedy: str) -> None:
     """Raise SingleMachineSetting when `default` is about to be used under a distributed executor."""
-    executor = distributed_executor()
+    setting, where = configured_executor()
+    executor = _distributed(setting)
     if executor:
         raise SingleMachineSetting(
-            f"{default} is for a single machine, and AIRFLOW__CORE__EXECUTOR is {executor}: a task on another "
-            f"worker would not see what this one wrote. {remedy} (see docs/scaling.md)")
+            f"{default} is for a single machine, and Airflow's executor is {executor} ({where}): a task on "
+            f"another worker would not see what this one wrote. {remedy} (see docs/scaling.md)")
 
 
 def yonhap_base_url() -> str:

@@ -3,6 +3,7 @@ single-machine defaults under a distributed executor; on real PostgreSQL, moto S
 from __future__ import annotations
 
 import logging
+import os
 import multiprocessing
 from datetime import date
 
@@ -149,6 +150,53 @@ def test_shared_settings_pass_under_celery_and_local_defaults_stay_for_one_machi
     monkeypatch.delenv("WIREDESK_S3_BUCKET")
     monkeypatch.setenv("WIREDESK_HOME", str(tmp_path))
     assert isinstance(rawstore.open_store(), rawstore.LocalRawStore)
+
+
+GUARD_PROBE = """
+import os
+from pipelines import config, rawstore
+def attempt():
+    try:
+        return type(rawstore.open_store()).__name__
+    except config.SingleMachineSetting as exc:
+        return f"refused: {exc}"
+print(attempt())
+os.environ["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"  # the environment wins over airflow.cfg, as in Airflow
+print(attempt())
+"""
+AIRFLOW_PROBE = """
+import os
+from airflow.configuration import conf
+print(conf.get("core", "executor"))
+os.environ["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
+print(conf.get("core", "executor"))
+"""
+
+
+def test_the_guard_reads_the_executor_as_airflow_resolves_it_from_airflow_cfg(tmp_path):
+    """A Celery worker whose executor is set only in its airflow.cfg, with the S3 settings forgotten: refused,
+    as Airflow itself reads that file; the environment variable still wins over the file, as in Airflow."""
+    import subprocess
+    import sys
+
+    home = tmp_path / "airflow"
+    home.mkdir()
+    (home / "airflow.cfg").write_text("[core]\nexecutor = CeleryExecutor\nload_examples = False\n")
+    env = dict(os.environ, AIRFLOW_HOME=str(home), WIREDESK_HOME=str(tmp_path / "wiredesk"))
+    for name in ("AIRFLOW__CORE__EXECUTOR", "AIRFLOW_CONFIG", "WIREDESK_S3_BUCKET", "WIREDESK_S3_CONN_ID"):
+        env.pop(name, None)
+
+    def run(code: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                              cwd=config.PROJECT_ROOT)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout.strip().splitlines()[-2:]
+
+    assert run(AIRFLOW_PROBE) == ["CeleryExecutor", "LocalExecutor"]  # what Airflow makes of that home
+    refused, allowed = run(GUARD_PROBE)
+    assert refused.startswith("refused: a local raw folder (WIREDESK_S3_BUCKET is unset) is for a single machine, "
+                              f"and Airflow's executor is CeleryExecutor ([core] executor in {home / 'airflow.cfg'})")
+    assert allowed == "LocalRawStore"
 
 
 def _rows(env, sql, params=()):
