@@ -33,10 +33,10 @@ DAG_ID = "yonhap_nightly"
 NIGHT = date(2023, 6, 1)
 
 
-def redis_broker_forget(broker_url: str, queue: str) -> None:
+def redis_broker_forget(broker_url: str, key_prefix: str) -> None:
     from pipelines.celery_local import Broker
 
-    Broker(broker_url, "").forget_queue(queue)
+    Broker(broker_url, "").forget(key_prefix)
 
 
 def _seconds(start: str | None, end: str | None) -> float | None:
@@ -103,7 +103,7 @@ def run_once(workers: int, args, server_url: str, s3_endpoint: str, site_url: st
             left = stack.stop()
             if left:
                 print(f"warning: could not end {[p.pid for p in left]}", file=sys.stderr)
-            redis_broker_forget(broker_url, stack.queue)
+            redis_broker_forget(broker_url, stack.key_prefix)
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{metadata_db}" WITH (FORCE)')
         admin.close()

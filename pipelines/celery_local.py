@@ -10,9 +10,12 @@ end-to-end test and `make bench-celery` (production runs docker-compose.yml; see
     broker.stop()
 
 Each process runs in its own session (so a worker and its task processes go together). The
-workers get distinct Celery hostnames (`w1@%h`), log-server ports, and task-instance hostnames
-(`<host>-w1`, through [core] hostname_callable = worker_hostname), and all of it uses a queue
-of its own on its own Redis database number, so two stacks on one Redis do not meet.
+workers are as on separate machines: each has its own AIRFLOW_HOME (its airflow.cfg, its task logs),
+its own WIREDESK_HOME and its own working directory under <work_dir>/<name>, a distinct Celery
+hostname (`w1@%h`), log-server port and task-instance hostname (`<host>-w1`, through [core]
+hostname_callable = worker_hostname). The stack uses a queue of its own on a random Redis database
+number, and every Redis key it makes starts with its own prefix (kombu's global_keyprefix), so two
+stacks on one Redis do not meet and `broker.forget(stack.key_prefix)` removes all of its keys.
 """
 from __future__ import annotations
 
@@ -58,16 +61,32 @@ class Broker:
     description: str
     process: subprocess.Popen | None = None
 
-    def forget_queue(self, queue: str) -> None:
-        """Delete what kombu keeps for `queue` (a shared server outlives the stack)."""
+    def keys(self, prefix: str) -> list[bytes]:
+        """The keys on the broker's database that start with `prefix`."""
+        import redis
+
+        client = redis.Redis.from_url(self.url, socket_timeout=5)
+        try:
+            return list(client.scan_iter(match=_glob_escape(prefix) + "*", count=500))
+        finally:
+            client.close()
+
+    def forget(self, prefix: str) -> int:
+        """Delete every key a stack made (all start with its prefix: a shared server outlives the stack);
+        returns how many. A server gone already keeps nothing of ours either."""
         import redis
 
         try:
+            keys = self.keys(prefix)
             client = redis.Redis.from_url(self.url, socket_timeout=5)
-            client.delete(queue, f"_kombu.binding.{queue}")
-            client.close()
-        except redis.RedisError:  # gone already: then nothing of ours stays on it either
-            pass
+            try:
+                for start in range(0, len(keys), 500):
+                    client.delete(*keys[start:start + 500])
+            finally:
+                client.close()
+            return len(keys)
+        except redis.RedisError:
+            return 0
 
     def stop(self) -> None:
         """Stop the redis-server this started, if any (never the machine's)."""
@@ -78,6 +97,10 @@ class Broker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in "*?[]\\" else ch for ch in text)
 
 
 def _redis_answers(url: str) -> bool:
@@ -144,6 +167,7 @@ class CeleryStack:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.queue = f"wiredesk-{uuid.uuid4().hex[:10]}"
+        self.key_prefix = f"{self.queue}:"  # every Redis key of this stack (kombu's global_keyprefix)
         self.password = secrets.token_urlsafe(16)
         self.worker_names = [f"w{i + 1}" for i in range(workers)]
         self.components: dict[str, Component] = {}
@@ -172,6 +196,7 @@ class CeleryStack:
             "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_url,
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(concurrency),
             "AIRFLOW__OPERATORS__DEFAULT_QUEUE": self.queue,
+            "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__GLOBAL_KEYPREFIX": self.key_prefix,
             "AIRFLOW__CORE__AUTH_MANAGER": airflow_local.SIMPLE_AUTH_MANAGER,
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
@@ -194,12 +219,20 @@ class CeleryStack:
 
     # -- processes
 
-    def _spawn(self, name: str, args: list[str], extra: dict | None = None) -> Component:
+    def worker_dir(self, name: str) -> Path:
+        """A worker's own directory, as on a machine of its own: its working directory, with its
+        AIRFLOW_HOME (airflow.cfg, task logs) in airflow/ and its WIREDESK_HOME in home/."""
+        return self.work_dir / name
+
+    def worker_home(self, name: str) -> Path:
+        return self.worker_dir(name) / "airflow"
+
+    def _spawn(self, name: str, args: list[str], extra: dict | None = None, cwd: Path | None = None) -> Component:
         log = self.work_dir / f"{name}.log"
         env = dict(self.env, **(extra or {}))
         with open(log, "ab") as out:
             proc = subprocess.Popen([self.airflow, *args], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, cwd=config.PROJECT_ROOT, start_new_session=True)
+                                    stdin=subprocess.DEVNULL, cwd=cwd or config.PROJECT_ROOT, start_new_session=True)
         component = Component(name, proc, log, extra or {})
         self.components[name] = component
         return component
@@ -219,11 +252,17 @@ class CeleryStack:
         self._spawn("dag-processor", ["dag-processor"])
         self._spawn("triggerer", ["triggerer"])
         for name in self.worker_names:
+            home = self.worker_home(name)
+            (self.worker_dir(name) / "home").mkdir(parents=True, exist_ok=True)
+            home.mkdir(parents=True, exist_ok=True)
+            airflow_local.link_plugins(home)
             self._spawn(name, ["celery", "worker", "--celery-hostname", f"{name}@%h", "--queues", self.queue,
                                "--without-gossip", "--without-mingle"],
-                        {"AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+                        {"AIRFLOW_HOME": str(home), "WIREDESK_HOME": str(self.worker_dir(name) / "home"),
+                         "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
                          "AIRFLOW__CORE__HOSTNAME_CALLABLE": "pipelines.celery_local.worker_hostname",
-                         WORKER_NAME_VAR: name})
+                         WORKER_NAME_VAR: name},
+                        cwd=self.worker_dir(name))
         remaining = lambda: max(5.0, timeout - (time.monotonic() - started))  # noqa: E731
         airflow_rest.wait_for("every Airflow component to be healthy", self._healthy, remaining())
         for name in self.worker_names:

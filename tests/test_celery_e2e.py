@@ -11,6 +11,7 @@ Started once for the module (about 4 min on two loaded cores); the tests read wh
 """
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from datetime import date
@@ -90,8 +91,6 @@ def celery_nights(tmp_path_factory, pg_server_url, s3_server):
         cur.execute(f'CREATE DATABASE "{metadata_db}"')
     try:
         with db.scratch_database(pg_server_url, prefix="wiredesk_celery") as wiredesk_url:
-            import os
-
             env = dict(os.environ, **s3_env, DATABASE_URL=wiredesk_url, WIREDESK_HOME=str(work / "home"),
                        WIREDESK_YONHAP_BASE_URL=site.base_url, WIREDESK_ALLOW_LOOPBACK="1", WIREDESK_THROTTLE="0",
                        WIREDESK_LOAD_BATCH_PAGES=str(BATCH_PAGES), WIREDESK_EXTRACT_WORKERS="2",
@@ -129,6 +128,9 @@ def celery_nights(tmp_path_factory, pg_server_url, s3_server):
             info["timings"]["night2_with_kill"] = round(time.monotonic() - t0, 1)
             for night, run in info["runs"].items():
                 run["tis"] = airflow_rest.task_instances(base, token, DAG_ID, run["run_id"])
+            info["workers"] = {name: worker_process_view(stack, name) for name in stack.worker_names}
+            info["redis_keys_during"] = [k.decode() for k in broker.keys(stack.key_prefix)]
+            info["redis_queue_keys"] = [k.decode() for k in broker.keys("") if stack.queue.encode() in k]
             info["bucket"] = sorted(o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
                                     for o in page.get("Contents", []))
             info["db"] = {
@@ -142,18 +144,32 @@ def celery_nights(tmp_path_factory, pg_server_url, s3_server):
                 "ungrouped": rows(wiredesk_url, "SELECT count(*) FROM story_revisions WHERE story_id IS NULL")[0][0],
             }
             info["left"] = stack.stop()
+            info["redis_keys_forgotten"] = broker.forget(stack.key_prefix)
+            info["redis_keys_left"] = [k.decode() for k in broker.keys(stack.key_prefix)]
             info["timings"]["total"] = round(time.monotonic() - started, 1)
             yield info
     finally:
         if stack is not None and "left" not in info:
             info["left"] = stack.stop()
         if stack is not None:
-            broker.forget_queue(stack.queue)
+            broker.forget(stack.key_prefix)
         broker.stop()
         site.stop()
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{metadata_db}" WITH (FORCE)')
         admin.close()
+
+
+def worker_process_view(stack: CeleryStack, name: str) -> dict:
+    """What a worker process (the survivor's, or a killed one's last state: None) runs with."""
+    component = stack.components[name]
+    if not component.alive:
+        return {"alive": False}
+    pid = component.process.pid
+    environ = dict(item.split("=", 1) for item in
+                   open(f"/proc/{pid}/environ", "rb").read().decode(errors="replace").split("\0") if "=" in item)
+    return {"alive": True, "cwd": os.readlink(f"/proc/{pid}/cwd"), "AIRFLOW_HOME": environ.get("AIRFLOW_HOME"),
+            "WIREDESK_HOME": environ.get("WIREDESK_HOME")}
 
 
 def kill_a_worker_running_a_batch(stack: CeleryStack, run_id: str) -> dict:
@@ -183,9 +199,14 @@ def test_both_nights_succeed_with_every_task(celery_nights):
         assert sorted(i for task, i in states if task == "load_batch") == list(range(batches_of(night)))
 
 
+def task_logs(home, task_id: str = "*") -> list:
+    return sorted((home / "logs").glob(f"dag_id=yonhap_nightly/run_id=*/task_id={task_id}/**/*.log"))
+
+
 def test_load_batches_extracted_without_a_pool_in_the_prefork_workers(celery_nights):
     """WIREDESK_EXTRACT_WORKERS=2 asked for a pool; inside Celery's prefork pool map_extract must not start one."""
-    logs = sorted((celery_nights["stack"].home / "logs").glob("dag_id=yonhap_nightly/run_id=*/task_id=load_batch/*/*.log"))
+    stack = celery_nights["stack"]
+    logs = [p for name in stack.worker_names for p in task_logs(stack.worker_home(name), "load_batch")]
     said = [p for p in logs if "without a pool of 2: this is a daemonic process" in p.read_text(errors="replace")]
     assert said, [str(p) for p in logs]
 
@@ -227,6 +248,39 @@ def test_tables_and_bucket_hold_exactly_the_nights_pages(celery_nights):
         # exact counts although a batch was retried after its worker died: one load_batches row each
         assert (status, fetched, new, seen, failed, failed_extract) == ("ok", pages, pages, pages, 0, 0)
     assert sorted(found["batches"]) == sorted((f"celery-{n}", batches_of(n), len(night_article_ids(n))) for n in NIGHTS)
+
+
+def test_each_worker_has_its_own_home_and_directory(celery_nights):
+    """As on separate machines: a worker's AIRFLOW_HOME, WIREDESK_HOME and working directory are its own, and
+    the task logs of what it ran are in its home only (the api-server fetches them from its log server)."""
+    stack = celery_nights["stack"]
+    survivor = celery_nights["killed"]["survivor"]
+    seen = celery_nights["workers"][survivor]
+    assert seen == {"alive": True, "cwd": str(stack.worker_dir(survivor)),
+                    "AIRFLOW_HOME": str(stack.worker_home(survivor)),
+                    "WIREDESK_HOME": str(stack.worker_dir(survivor) / "home")}, seen
+    assert len({stack.worker_dir(n) for n in stack.worker_names}) == len(stack.worker_names)
+    assert task_logs(stack.home) == []  # nothing ran where the scheduler and api-server live
+    first = celery_nights["runs"][NIGHTS[0]]["tis"]
+    for name in stack.worker_names:
+        ran = {(ti["task_id"], ti["map_index"]) for ti in first if ti["hostname"] == stack.worker_task_hostname(name)}
+        run_id = celery_nights["runs"][NIGHTS[0]]["run_id"]
+        logged = {log_task(p) for p in task_logs(stack.worker_home(name)) if f"run_id={run_id}" in str(p)}
+        assert ran and logged == ran, (name, ran, logged)
+
+
+def log_task(path) -> tuple[str, int]:
+    """(task id, map index) of a task log path: .../task_id=T/[map_index=N/]attempt=K.log."""
+    parts = {part.split("=", 1)[0]: part.split("=", 1)[1] for part in path.parts if "=" in part}
+    return parts["task_id"], int(parts.get("map_index", -1))
+
+
+def test_the_stacks_redis_keys_are_its_own_and_removed_afterwards(celery_nights):
+    prefix = celery_nights["stack"].key_prefix
+    during = celery_nights["redis_keys_during"]
+    assert during and all(key.startswith(prefix) for key in during), during
+    assert all(key.startswith(prefix) for key in celery_nights["redis_queue_keys"]), celery_nights["redis_queue_keys"]
+    assert celery_nights["redis_keys_forgotten"] >= 1 and celery_nights["redis_keys_left"] == []
 
 
 def test_nothing_left_running(celery_nights):
