@@ -41,7 +41,7 @@ STORY_SCHEMA = pa.schema([
     pa.field("story_id", pa.string(), nullable=False),
     pa.field("source", pa.string(), nullable=False),
     pa.field("headline", pa.string()),                   # of the latest revision, without changes
-    pa.field("revision_label", pa.string()),             # latest revision's label, e.g. "(LEAD)"
+    pa.field("revision_label", pa.string()),             # latest revision's label, e.g. "LEAD", "2nd LD"
     pa.field("attn", pa.string()),
     pa.field("byline", pa.string()),
     pa.field("dateline", pa.string()),
