@@ -78,7 +78,7 @@ def plain_trafilatura(page: bytes) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.extract_bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--dir", type=Path, default=os.environ.get(ENV_DIR) or None,
+    parser.add_argument("--dir", type=Path, default=os.environ.get("WIREDESK_EXTRACT_BENCH_DIR") or None,
                         help=f"the benchmark's folder (html/ and ground-truth.json); default ${ENV_DIR}")
     parser.add_argument("--min-f1", type=float, default=0.958,
                         help="exit 1 when our mean body F1 is below this (plain trafilatura 2.3.1: 0.958)")

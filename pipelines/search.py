@@ -38,7 +38,7 @@ class SearchTimeout(RuntimeError):
 
 def timeout_seconds() -> float:
     """WIREDESK_SEARCH_TIMEOUT in seconds (default 10); ValueError when it is no positive number."""
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    raw = os.environ.get("WIREDESK_SEARCH_TIMEOUT", "").strip()
     if not raw:
         return DEFAULT_TIMEOUT_S
     try:
