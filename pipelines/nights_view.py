@@ -214,29 +214,61 @@ def render_nights(rows: list[dict], airflow: dict[str, dict], who: str, apart: l
     return PAGE.format(title="wiredesk nights", body="".join(body))
 
 
+def _number(key: str):
+    return lambda r, af: f"<td class='n'>{_e(r.get(key))}</td>"
+
+
+def _night_cell(r: dict, af: dict | None) -> str:
+    return (f"<td><a target='_self' href='/wiredesk/runs/{DAG_ID}/{quote(r['run_id'], safe='')}'>"
+            f"{r['night'].isoformat()}</a></td>")
+
+
+def _state_cell(r: dict, af: dict | None) -> str:
+    state = night_state(r, af)
+    return f"<td class='{_e(state)}'>{_e(state)}</td>"
+
+
+def _run_cell(r: dict, af: dict | None) -> str:
+    more = f"<div class='small'>{r['runs_of_night']} runs of this night</div>" if r["runs_of_night"] > 1 else ""
+    return f"<td>{_run_link(DAG_ID, r['run_id'])}{more}</td>"
+
+
+def _reasons_cell(r: dict, af: dict | None) -> str:
+    return "<td>" + ", ".join(f"{_e(k)} {v}" for k, v in sorted(r["failures_by_reason"].items())) + "</td>"
+
+
+def _coverage_cell(r: dict, af: dict | None) -> str:
+    return f"<td>{_e(_coverage(r['summary'] or {}, short=True))}</td>"
+
+
+def _problems_cell(r: dict, af: dict | None) -> str:
+    flagged = "<br>".join(_e(headline(p)) for p in nights.problems_and_warnings(r["summary"] or {}))
+    return f"<td class='bad'>{flagged}</td>"
+
+
+def _task_logs_cell(r: dict, af: dict | None) -> str:
+    return f"<td>{_task_links(DAG_ID, r['run_id'], (af or {}).get('failed_tasks', []))}</td>"
+
+
+# The nights table, one (header, cell) per column; a cell is given the night's row (pipelines.nights) and
+# the Airflow run (or None) and returns its <td>, short: the run tab holds the whole record. A new figure
+# per night is one more entry here (and its column in pipelines.nights.COLUMNS).
+NIGHT_COLUMNS = [
+    ("night (KST)", _night_cell), ("state", _state_cell), ("run", _run_cell),
+    ("pages fetched", _number("pages_fetched")), ("failed fetch", _number("pages_failed")),
+    ("failed extract", _number("pages_failed_extract")), ("failures by reason", _reasons_cell),
+    ("revisions new", _number("revisions_new")), ("stories", _number("stories")), ("new", _number("stories_new")),
+    ("revised", _number("stories_revised")), ("unchanged", _number("stories_unchanged")),
+    ("coverage / drift", _coverage_cell), ("problems, warnings", _problems_cell),
+    ("failed task logs", _task_logs_cell),
+]
+
+
 def nights_table(rows: list[dict], airflow: dict[str, dict]) -> str:
     """One row per night, every cell short: the night's link opens its run tab with the whole record."""
-    head = ("<tr><th>night (KST)</th><th>state</th><th>run</th><th>pages fetched</th><th>failed fetch</th>"
-            "<th>failed extract</th><th>failures by reason</th><th>revisions new</th><th>stories</th>"
-            "<th>new</th><th>revised</th><th>unchanged</th><th>coverage / drift</th><th>problems, warnings</th>"
-            "<th>failed task logs</th></tr>")
-    lines = []
-    for r in rows:
-        af = airflow.get(r["run_id"])
-        state = night_state(r, af)
-        reasons = ", ".join(f"{_e(k)} {v}" for k, v in sorted(r["failures_by_reason"].items()))
-        flagged = "<br>".join(_e(headline(p)) for p in nights.problems_and_warnings(r["summary"] or {}))
-        more = f"<div class='small'>{r['runs_of_night']} runs of this night</div>" if r["runs_of_night"] > 1 else ""
-        lines.append(
-            f"<tr><td><a target='_self' href='/wiredesk/runs/{DAG_ID}/{quote(r['run_id'], safe='')}'>"
-            f"{r['night'].isoformat()}</a></td><td class='{_e(state)}'>{_e(state)}</td>"
-            f"<td>{_run_link(DAG_ID, r['run_id'])}{more}</td>"
-            f"<td class='n'>{r['pages_fetched']}</td><td class='n'>{r['pages_failed']}</td>"
-            f"<td class='n'>{r['pages_failed_extract']}</td><td>{reasons}</td><td class='n'>{r['revisions_new']}</td>"
-            f"<td class='n'>{r['stories']}</td><td class='n'>{r['stories_new']}</td>"
-            f"<td class='n'>{r['stories_revised']}</td><td class='n'>{r['stories_unchanged']}</td>"
-            f"<td>{_e(_coverage(r['summary'] or {}, short=True))}</td><td class='bad'>{flagged}</td>"
-            f"<td>{_task_links(DAG_ID, r['run_id'], (af or {}).get('failed_tasks', []))}</td></tr>")
+    head = "<tr>" + "".join(f"<th>{_e(name)}</th>" for name, _ in NIGHT_COLUMNS) + "</tr>"
+    lines = ["<tr>" + "".join(cell(r, airflow.get(r["run_id"])) for _, cell in NIGHT_COLUMNS) + "</tr>"
+             for r in rows]
     return f"<table>{head}{''.join(lines)}</table>"
 
 
