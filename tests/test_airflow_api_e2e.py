@@ -107,12 +107,12 @@ def airflow_run(tmp_path_factory, pg_server_url, scratch_db, s3_server):
                AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=metadata_url,
                AIRFLOW__CORE__PARALLELISM="4",
                AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
-               # only the run this test triggers: unpausing must not add a scheduled run for "yesterday"
-               AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False",
+               # (no AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE here: `make airflow` must turn the timetable off
+               # itself, so unpausing adds no scheduled run for "yesterday"; see test_make_airflow_...)
                AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
                AIRFLOW__LOGGING__LOGGING_LEVEL="INFO")
-    env.pop("WIREDESK_ALERT_WEBHOOK", None)
-    env.pop("WIREDESK_ALERT_EMAIL", None)
+    for name in ("WIREDESK_ALERT_WEBHOOK", "WIREDESK_ALERT_EMAIL", "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE"):
+        env.pop(name, None)
     home = tmp / "home" / "airflow"
     info = {"site": site, "env": env, "home": home, "port": port, "base": f"http://127.0.0.1:{port}",
             "wiredesk_url": wiredesk_url, "timings": {}}
@@ -174,6 +174,20 @@ def stop_airflow(info: dict) -> list:
 def test_run_succeeds(airflow_run):
     assert airflow_run["state_reached"] == "success", task_states(airflow_run)
     assert airflow_run["timings"]["run"] < RUN_TIMEOUT
+
+
+def test_make_airflow_runs_only_what_is_triggered(airflow_run):
+    """`make airflow` (airflow_local start without --schedule) turns the scheduler's own timetable off:
+    yonhap_nightly was unpaused above, and no scheduled run (a crawl of "yesterday") appeared beside the
+    triggered one (issue 18, row 18)."""
+    state = airflow_run["state"]
+    schedulers = [p for p in airflow_local.group_processes(state["pgid"], state["sid"]) if "scheduler" in p.cmd]
+    assert schedulers
+    for proc in schedulers:
+        assert b"AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE=False" in Path(f"/proc/{proc.pid}/environ").read_bytes()
+    status, body = api(airflow_run["base"], f"/api/v2/dags/{DAG_ID}/dagRuns?run_type=scheduled",
+                       airflow_run["token"])
+    assert status == 200 and body["total_entries"] == 0, body
 
 
 def task_states(run) -> dict:
@@ -381,13 +395,23 @@ IN_FRAME = f"({IFRAME} && {IFRAME}.contentDocument)"
 
 
 def click_link_in_plugin_frame(page, selector: str) -> None:
-    """Wait for the link `selector` inside the plugin's iframe, scroll it into view and click its middle."""
+    """Wait for the link `selector` inside the plugin's iframe, scroll it into view and click its middle,
+    once the frame's layout has settled (the chart above the table is drawn after the page loads) and
+    the link is what a click at that point hits."""
     link = f"{IN_FRAME}.querySelector({json.dumps(selector)})"
     page.wait_for(f"!!({IN_FRAME} && {link})", timeout=90)
-    x, y = page.evaluate(f"""(() => {{ const link = {link}; link.scrollIntoView({{block: 'center'}});
-        const r = link.getBoundingClientRect(), f = {IFRAME}.getBoundingClientRect();
-        return [f.left + r.left + r.width / 2, f.top + r.top + r.height / 2]; }})()""")
-    page.click(x, y)
+    where = f"""(() => {{ const link = {link}; link.scrollIntoView({{block: 'center'}});
+        const r = link.getClientRects()[0], f = {IFRAME}.getBoundingClientRect();  // a wrapped link: its first line
+        const hit = {IFRAME}.contentDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return hit && link.contains(hit) ? [f.left + r.left + r.width / 2, f.top + r.top + r.height / 2] : null; }})()"""
+    previous, deadline = None, time.monotonic() + 60
+    while True:
+        point = page.wait_for(where, timeout=60)
+        if point == previous or time.monotonic() > deadline:
+            break
+        previous = point
+        time.sleep(0.5)
+    page.click(*point)
 
 
 def test_nights_view_links_work_when_clicked_inside_the_airflow_ui(airflow_run, tmp_path):
