@@ -442,7 +442,7 @@ def start(port: int = DEFAULT_PORT, timeout: float = 120.0, dags_folder: Path | 
           demo: bool = False, schedule: bool = False) -> int:
     import subprocess
 
-    other = airflow_home() if demo else demo_home() / "airflow"
+    other = (config.home() if demo else demo_home()) / "airflow"  # the other installation (never created here)
     if running_state(other):
         print(f"{'`make airflow`' if demo else 'the demo'} is running ({other}); `make airflow-stop` stops it first",
               file=sys.stderr)
