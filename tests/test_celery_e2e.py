@@ -161,15 +161,12 @@ def celery_nights(tmp_path_factory, pg_server_url, s3_server):
 
 
 def worker_process_view(stack: CeleryStack, name: str) -> dict:
-    """What a worker process (the survivor's, or a killed one's last state: None) runs with."""
+    """Where a live worker process runs (its environment is not readable back: setproctitle overwrites
+    /proc/<pid>/environ; its homes are checked by what it wrote there)."""
     component = stack.components[name]
     if not component.alive:
         return {"alive": False}
-    pid = component.process.pid
-    environ = dict(item.split("=", 1) for item in
-                   open(f"/proc/{pid}/environ", "rb").read().decode(errors="replace").split("\0") if "=" in item)
-    return {"alive": True, "cwd": os.readlink(f"/proc/{pid}/cwd"), "AIRFLOW_HOME": environ.get("AIRFLOW_HOME"),
-            "WIREDESK_HOME": environ.get("WIREDESK_HOME")}
+    return {"alive": True, "cwd": os.readlink(f"/proc/{component.process.pid}/cwd")}
 
 
 def kill_a_worker_running_a_batch(stack: CeleryStack, run_id: str) -> dict:
@@ -256,12 +253,15 @@ def test_each_worker_has_its_own_home_and_directory(celery_nights):
     stack = celery_nights["stack"]
     survivor = celery_nights["killed"]["survivor"]
     seen = celery_nights["workers"][survivor]
-    assert seen == {"alive": True, "cwd": str(stack.worker_dir(survivor)),
-                    "AIRFLOW_HOME": str(stack.worker_home(survivor)),
-                    "WIREDESK_HOME": str(stack.worker_dir(survivor) / "home")}, seen
+    assert seen == {"alive": True, "cwd": str(stack.worker_dir(survivor))}, seen
     assert len({stack.worker_dir(n) for n in stack.worker_names}) == len(stack.worker_names)
+    for name in stack.worker_names:  # each worker's Airflow wrote its own airflow.cfg into its own home
+        assert (stack.worker_home(name) / "airflow.cfg").is_file(), name
     assert task_logs(stack.home) == []  # nothing ran where the scheduler and api-server live
     first = celery_nights["runs"][NIGHTS[0]]["tis"]
+    # started with its own WIREDESK_HOME (nothing a task writes lands there with S3 and DATABASE_URL set)
+    homes = {stack.components[n].extra["WIREDESK_HOME"] for n in stack.worker_names}
+    assert homes == {str(stack.worker_dir(n) / "home") for n in stack.worker_names}
     for name in stack.worker_names:
         ran = {(ti["task_id"], ti["map_index"]) for ti in first if ti["hostname"] == stack.worker_task_hostname(name)}
         run_id = celery_nights["runs"][NIGHTS[0]]["run_id"]
