@@ -54,7 +54,7 @@ RECOVER_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
                               recover=True)
 _TIME_ATTRS = ("data-timestamp", "data-posted-date-timestamp", "data-updated-date-timestamp", "datetime",
                "data-source", "data-date")
-_CARD = ("PagePromo", "FeedCard", "CardHeadline", "PageListStandard", "Card")
+_CARD = {"PagePromo", "FeedCard", "CardHeadline", "Card", "PageList-items-item"}
 
 
 @dataclass
@@ -241,12 +241,14 @@ def parse_hub(body: bytes | str, url: str, base_url: str) -> APSurfaceParse:
     found: dict[str, Sighting] = {}
     for n, anchor in enumerate(tree.iter("a"), 1):
         named = _article(result, f"link {n}", anchor.get("href"), base_url, url)
-        if named is None or named[1] in found:
+        if named is None or (named[1] in found and found[named[1]].time_hint is not None):
             continue
         when, form = _card_time(anchor)
         if form == "unreadable":
             result.problems.append(f"link {n} ({named[1]}): unreadable time on its card")
-        found[named[1]] = Sighting(named[0], named[1], "hubs", when, form if when else "none", len(found) + 1)
+        position = found[named[1]].position if named[1] in found else len(found) + 1
+        if named[1] not in found or when is not None:  # a second link to it may sit on the card with the time
+            found[named[1]] = Sighting(named[0], named[1], "hubs", when, form if when else "none", position)
     for href in _item_list_urls(tree):
         named = _article(result, "ld+json ItemList", href, base_url, url)
         if named is not None and named[1] not in found:
@@ -258,28 +260,26 @@ def parse_hub(body: bytes | str, url: str, base_url: str) -> APSurfaceParse:
 
 
 def _card_time(anchor) -> tuple[datetime | None, str]:
-    """The time shown on the card around a link: the nearest ancestor that is a promo/card (by class), an
-    <article> or an <li>, and the first time attribute inside it that reads."""
-    card = None
-    for ancestor in anchor.iterancestors():
-        classes = ancestor.get("class") or ""
-        if ancestor.tag in ("article", "li") or any(part in classes for part in _CARD):
-            card = ancestor
-            break
-    if card is None:
-        return None, "none"
+    """The time shown on the card around a link: the nearest enclosing card (a promo or card by class name,
+    an <article>, an <li>) whose contents hold a time attribute that reads; up to three cards outward."""
     unreadable = False
-    for element in card.iter():
-        if not isinstance(element.tag, str):
+    cards = 0
+    for ancestor in anchor.iterancestors():
+        classes = set((ancestor.get("class") or "").split())
+        if not (ancestor.tag in ("article", "li") or classes & _CARD):
             continue
-        for attr in _TIME_ATTRS:
-            value = element.get(attr)
-            if value is None or (attr == "data-source" and not re.match(r"\d{4}-\d{2}-\d{2}", value)):
-                continue
-            when, form = _time(value)
-            if when is not None:
-                return when, form
-            unreadable = True
+        for element in ancestor.iter():
+            for attr in _TIME_ATTRS if isinstance(element.tag, str) else ():
+                value = element.get(attr)
+                if value is None or (attr == "data-source" and not re.match(r"\d{4}-\d{2}-\d{2}", value)):
+                    continue
+                when, form = _time(value)
+                if when is not None:
+                    return when, form
+                unreadable = True
+        cards += 1
+        if cards == 3:
+            break
     return None, "unreadable" if unreadable else "none"
 
 

@@ -31,12 +31,15 @@ def is_apnews_page(url: str | None, meta: dict[str, str], canonical: str | None)
 
 
 def pick_parser(tree, url: str | None = None):
-    """The first version (newest first) whose layout the page is in. An AP page in no known layout goes to
-    the newest version, whose fallbacks (ld+json, metas, trafilatura on the story box) read what they can:
-    a layout change then shows as drift in the night's check instead of losing the night."""
-    for version in VERSIONS:
-        if version.parser.matches(tree):
-            return version.parser(tree, url)
+    """The version whose story box holds the page's text (newest first); else the one whose markers the page
+    carries (a story only in linked data or a state script); else the newest, whose fallbacks (ld+json,
+    metas, trafilatura on the story box) read what they can: a layout change then shows as drift in the
+    night's check instead of losing the night. A leftover of another generation (an empty story box, a
+    stale state script) never outranks the layout that holds the text."""
+    for test in ("matches", "resembles"):
+        for version in VERSIONS:
+            if getattr(version.parser, test)(tree):
+                return version.parser(tree, url)
     log.warning("AP page in no known layout (%s): reading it with %s", url, VERSIONS[0].name)
     return VERSIONS[0].parser(tree, url)
 

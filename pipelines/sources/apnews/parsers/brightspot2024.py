@@ -16,21 +16,14 @@ from __future__ import annotations
 from functools import cached_property
 
 from pipelines.publishers import clean_line, element_text, first, has_class
-from pipelines.sources.apnews.parsers.common import APNewsPage, unique
-
-# Boxes inside the story that are not story text, by class name parts (Brightspot names its modules so).
-_NOT_STORY = ("Enhancement", "Infobox", "Figure", "PagePromo", "PageList", "Advertisement", "SovrnAd",
-              "HtmlModule", "Carousel", "Ad", "Related")
-
+from pipelines.sources.apnews.parsers.common import APNewsPage, is_furniture, unique
 
 def _inside_box(element, box) -> bool:
+    """Whether a paragraph under the story box sits in furniture (or a list, a quote, a table) below it."""
     for ancestor in element.iterancestors():
         if ancestor is box:
             return False
-        if ancestor.tag in ("figure", "aside", "blockquote", "table", "ul", "ol", "p"):
-            return True
-        classes = (ancestor.get("class") or "").split()
-        if any(part.startswith(prefix) for part in classes for prefix in _NOT_STORY):
+        if is_furniture(ancestor) or ancestor.tag in ("blockquote", "table", "ul", "ol", "p"):
             return True
     return True
 
@@ -46,7 +39,14 @@ class APNewsBrightspot2024(APNewsPage):
 
     @classmethod
     def matches(cls, tree) -> bool:
-        return bool(tree.xpath(cls._BOX_XPATH) or tree.xpath("//bsp-timestamp") or tree.xpath(cls._HEADLINE_XPATH))
+        """The layout's story box holds paragraphs of text."""
+        return any(p.text_content().strip() for box in tree.xpath(cls._BOX_XPATH) for p in box.xpath("./p"))
+
+    @classmethod
+    def resembles(cls, tree) -> bool:
+        """Brightspot's markers without a story box holding text."""
+        return bool(tree.xpath(f"{cls._BOX_XPATH} | //bsp-timestamp | {cls._HEADLINE_XPATH} | "
+                               f"//div[{has_class('Page-storyBody')}]"))
 
     @cached_property
     def _box(self):

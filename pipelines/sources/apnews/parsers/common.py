@@ -199,13 +199,40 @@ def html_blocks(fragment: str, tags=("p", "h2", "h3")) -> list[str]:
     return [text for text in (element_text(child) for child in holder if child.tag in tags) if text]
 
 
+# Boxes inside a story box that are not story text, by class name (Brightspot names its modules so; the React
+# app's ad slots are "Component-dfp-..." and "ad-placeholder") and by tag.
+_FURNITURE_PREFIXES = ("Enhancement", "Infobox", "Figure", "PagePromo", "PageList", "Advertisement", "SovrnAd",
+                       "HtmlModule", "HTMLModule", "Carousel", "Related", "Ad")
+_FURNITURE_PARTS = ("dfp", "ad-placeholder", "apnews_article_mid", "embed-caption")
+_FURNITURE_TAGS = ("figure", "aside", "script", "style", "noscript", "iframe", "template", "nav", "form")
+
+
+def is_furniture(element) -> bool:
+    if not isinstance(element.tag, str):
+        return True
+    if element.tag in _FURNITURE_TAGS:
+        return True
+    classes = (element.get("class") or "").split()
+    return any(part.startswith(_FURNITURE_PREFIXES) or any(bit in part for bit in _FURNITURE_PARTS)
+               for part in classes)
+
+
+def without_furniture(element):
+    """A copy of `element` without the boxes, ads and embeds inside it."""
+    clean = copy.deepcopy(element)
+    for inner in list(clean.iterdescendants()):
+        if inner.getparent() is not None and is_furniture(inner):
+            inner.drop_tree()
+    return clean
+
+
 def trafilatura_paragraphs(element) -> list[str]:
-    """trafilatura on one element alone (the story's box), as the last resort for an unseen variant."""
+    """trafilatura on one element alone, its furniture taken out (the last resort for an unseen variant)."""
     if element is None:
         return []
     try:
         document = lxml_html.document_fromstring("<html><body></body></html>")
-        document.find("body").append(copy.deepcopy(element))
+        document.find("body").append(without_furniture(element))
         text = trafilatura.extract(document, include_comments=False, include_tables=False) or ""
     except Exception:  # trafilatura on a broken tree: no text from it
         return []
@@ -227,6 +254,12 @@ class APNewsPage:
 
     @classmethod
     def matches(cls, tree) -> bool:
+        """Whether the page's story is in this layout's story box."""
+        raise NotImplementedError
+
+    @classmethod
+    def resembles(cls, tree) -> bool:
+        """Whether the page carries this layout's markers (asked when no layout's box holds the story)."""
         raise NotImplementedError
 
     def parse(self) -> dict:
@@ -399,22 +432,25 @@ class APNewsPage:
 
     @cached_property
     def _story(self) -> tuple[list[str], list[str]]:
-        """(body, notes) from the first place that holds story text, in order: the layout's box, its
-        second place, ld+json articleBody (also when the box holds much less: a cut or lazy page), then
-        trafilatura on the box. A body without one sentence-length line is no story."""
-        linked = self._linked_body()
-        for blocks in (self._story_blocks(), self._more_story_blocks()):
-            body, notes = split_story(blocks)
-            if has_sentence(body):
-                if linked and words(body) < 0.6 * words(linked):
-                    break
-                return body, notes
-        for blocks in (linked, trafilatura_paragraphs(self._story_box())):
-            body, notes = split_story(blocks)
-            if has_sentence(body):
-                return body, notes
-        raise ExtractionError(f"no_body: no story paragraphs in {type(self).__name__.split('Parser')[0]} layout, "
-                              "ld+json articleBody or trafilatura")
+        """(body, notes). The layout's story box, or its second place when that holds half as much again
+        (paragraphs wrapped deeper, a box emptied by a script); ld+json articleBody when the layout has no
+        story or less than 80% of it (a cut or lazy page); then trafilatura on the story box without its
+        furniture (on the page when there is no box). A body without one sentence-length line is no story."""
+        found = [story for story in (split_story(self._story_blocks()), split_story(self._more_story_blocks()))
+                 if has_sentence(story[0])]
+        if len(found) == 2 and words(found[1][0]) > 1.5 * words(found[0][0]):
+            found.reverse()
+        linked = split_story(self._linked_body())
+        if found and not (has_sentence(linked[0]) and words(found[0][0]) < 0.8 * words(linked[0])):
+            return found[0]
+        if has_sentence(linked[0]):
+            return linked
+        box = self._story_box()
+        story = split_story(trafilatura_paragraphs(box if box is not None else self.tree.find("body")))
+        if has_sentence(story[0]):
+            return story
+        raise ExtractionError(f"no_body: no story paragraphs in the {self.VERSION} layout, "
+                              "in ld+json articleBody or by trafilatura")
 
     @property
     def body_paragraphs(self) -> list[str]:

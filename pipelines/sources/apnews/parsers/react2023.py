@@ -24,8 +24,9 @@ STATE_MARK = "window['titanium-state']"
 MAX_STATE_CHARS = 4_000_000
 
 
-def titanium_state(tree) -> dict:
-    """The React app's server state (a JSON object assigned in a script), or {} when absent or unreadable."""
+def titanium_states(tree) -> list[dict]:
+    """The React app's server states (JSON objects assigned in scripts), in page order; unreadable ones skipped."""
+    states = []
     for script in tree.iter("script"):
         text = script.text or ""
         start = text.find(STATE_MARK)
@@ -39,8 +40,8 @@ def titanium_state(tree) -> dict:
         except (ValueError, RecursionError):
             continue
         if isinstance(state, dict):
-            return state
-    return {}
+            states.append(state)
+    return states
 
 
 class APNewsReact2023(APNewsPage):
@@ -53,27 +54,41 @@ class APNewsReact2023(APNewsPage):
 
     @classmethod
     def matches(cls, tree) -> bool:
-        return bool(tree.xpath("//div[@data-key='article']")) or any(
+        """The layout's story box holds paragraphs of text."""
+        return any(p.text_content().strip() for box in tree.xpath("//div[@data-key='article']") for p in box.xpath("./p"))
+
+    @classmethod
+    def resembles(cls, tree) -> bool:
+        """Markers of the React app without its story box (a page cut short, or the story only in the state)."""
+        return bool(tree.xpath("//div[@data-key='card-headline'] | //div[@data-key='article']")) or any(
             STATE_MARK in (script.text or "") for script in tree.iter("script"))
 
     @cached_property
     def state(self) -> dict:
-        """This article's entry in the state (content.data), matched by id; {} without one."""
-        data = titanium_state(self.tree).get("content", {})
-        data = data.get("data", {}) if isinstance(data, dict) else {}
-        entries = [entry for entry in data.values() if isinstance(entry, dict)] if isinstance(data, dict) else []
+        """This article's entry in a state script (content.data), matched by the page's declared id; without a
+        declared id, the only entry there is; {} otherwise (a stale state of another article is never read)."""
+        entries = []
+        for state in titanium_states(self.tree):
+            data = state.get("content", {})
+            data = data.get("data", {}) if isinstance(data, dict) else {}
+            entries += [entry for entry in data.values() if isinstance(entry, dict)] if isinstance(data, dict) else []
         declared = self._declared_id
-        for entry in entries:
-            if declared and ids.id_in_text(entry.get("shortId") or entry.get("id")) == declared:
-                return entry
+        if declared:
+            return next((e for e in entries if ids.id_in_text(e.get("shortId") or e.get("id")) == declared), {})
         return entries[0] if len(entries) == 1 else {}
 
     def _other_page_ids(self) -> list[str]:
         found = ids.id_in_text(self.state.get("shortId") or self.state.get("id"))
         return [found] if found else []
 
+    @cached_property
+    def _box(self):
+        """The story box with the most paragraph text of its own (an empty leftover box never wins)."""
+        boxes = self.tree.xpath(self._ARTICLE_XPATH)
+        return max(boxes, key=lambda b: sum(len(p.text_content()) for p in b.xpath("./p")), default=None)
+
     def _story_box(self):
-        return first(self.tree.xpath(self._ARTICLE_XPATH))
+        return self._box
 
     def _story_blocks(self) -> list[str]:
         box = self._story_box()

@@ -1,9 +1,9 @@
 """Three days of AP-style wire copy for the replay, written for this project (invented people and places).
 
 What they exercise: in-place edits (a river crest updated twice, a budget vote updated, a wildfire grown),
-a correction note, an editor's note, a slug changed in place, two stories re-topped the next day under new
-urls that keep most of their text (for grouping across urls on text), look-alike market stories that are
-different stories, subheads, photo galleries, related-coverage lists.
+a correction note, an editor's note, a slug changed in place, two stories re-topped hours later under new
+urls with a new lead over most of the earlier text (for grouping across urls on text), look-alike market
+stories that are different stories, subheads, photo galleries, related-coverage lists.
 """
 from __future__ import annotations
 
@@ -84,15 +84,14 @@ QUAKE_1 = (
 # --- 2024-05-15 ---------------------------------------------------------------------------------------
 
 QUAKE_2 = (
-    "Rescue teams pulled two people alive from a collapsed market in southern Peru on Wednesday, a day after "
-    "a magnitude 6.4 earthquake killed at least four people and cut power to tens of thousands of homes.",
-    "The quake struck early Tuesday at a depth of about 40 kilometers (25 miles) near the town of Acarí, "
-    "according to the U.S. Geological Survey. It was felt as far away as Lima, more than 450 kilometers "
-    "(280 miles) to the north.",
-    "Civil defense officials said at least 31 people were injured, most by falling debris, and that about "
-    "800 homes were damaged.",
-    "President Rosa Villanueva, who visited Acarí on Wednesday, said the government was sending rescue teams "
-    "and generators to the region and would declare a state of emergency.",
+    "A magnitude 6.4 earthquake shook southern Peru early Tuesday, killing at least four people, cracking walls "
+    "in colonial churches and cutting power to tens of thousands of homes, authorities said.",
+    "The quake struck at a depth of about 40 kilometers (25 miles) near the town of Acarí, according to the "
+    "U.S. Geological Survey. It was felt as far away as Lima, more than 450 kilometers (280 miles) to the north.",
+    "Civil defense officials said at least 31 people were injured, most by falling debris, and that rescue "
+    "teams were searching a collapsed market in Acarí.",
+    "President Rosa Villanueva said on social media that the government was sending rescue teams and "
+    "generators to the region.",
     "Peru sits on the Pacific “Ring of Fire,” where a large share of the world’s earthquakes occur.",
 )
 
@@ -134,14 +133,15 @@ FIRE_2 = (
 # --- 2024-05-16 ---------------------------------------------------------------------------------------
 
 FIRE_3 = (
-    "Crews gained ground Thursday on a wildfire that forced thousands of people from their homes in Northern "
-    "California, as cooler air and light rain slowed its spread.",
-    "The Ridge Fire had burned across 7,100 acres of grass and oak woodland and was 40% contained, according "
-    "to the state fire agency. Evacuation orders were lifted for about half of the 3,000 homes.",
+    "Firefighters held a Northern California wildfire in check overnight as cooler air moved in Thursday "
+    "morning, though thousands of people remained out of their homes.",
+    "The fire, driven by dry winds, burned across 6,800 acres of grass and oak woodland on Wednesday, forcing "
+    "the evacuation of about 3,000 homes and destroying at least 11 buildings.",
+    "The Ridge Fire started shortly after noon near a highway rest area and was 15% contained by Thursday "
+    "morning, according to the state fire agency.",
     "Firefighters from four counties worked through the night to keep the flames from crossing a ridge "
     "above the town of Valle Verde.",
-    "Investigators said the fire started shortly after noon Wednesday near a highway rest area. Its cause "
-    "is under investigation.",
+    "No injuries were reported. The cause of the fire is under investigation.",
 )
 
 RATES = (
@@ -182,7 +182,7 @@ VACCINE_2 = VACCINE_1[:2] + (
 )
 
 
-def _articles() -> list[Article]:
+def articles() -> list[Article]:
     return [
         Article(
             key="river", story_key="river-flood", slug="cottonwood-river-flood-levee-iowa", section="U.S. News",
@@ -229,14 +229,14 @@ def _articles() -> list[Article]:
             states=(State(utc("2024-05-14 11:40:00"), "Strong earthquake shakes southern Peru, injuring at least 12",
                           QUAKE_1, captions=("A damaged church wall is seen in Acarí, Peru, Tuesday, May 14, 2024. "
                                              "(AP Photo/Jorge Salas)",)),)),
-        # --- 2024-05-15
         Article(
             key="quake-retop", story_key="peru-quake", slug="peru-earthquake-rescue-market-acari",
             section="World News", hubs=("ap-top-news", "world-news"), place="LIMA, Peru",
             authors=("CARLA RÍOS", "FRANCO MENDOZA"), related=("quake",),
-            states=(State(utc("2024-05-15 16:22:18"), "Two pulled alive from rubble after Peru quake kills 4",
-                          QUAKE_2, captions=("Rescuers search a collapsed market in Acarí, Peru, Wednesday, May 15, "
+            states=(State(utc("2024-05-14 19:05:18"), "Peru earthquake kills at least 4 and injures dozens",
+                          QUAKE_2, captions=("Rescuers search a collapsed market in Acarí, Peru, Tuesday, May 14, "
                                              "2024. (AP Photo/Jorge Salas)",)),)),
+        # --- 2024-05-15
         Article(
             key="marathon", story_key="riverside-marathon", slug="riverside-marathon-record",
             section="Sports", hubs=("sports",), place="RIVERSIDE, Calif.", authors=(),
@@ -270,7 +270,7 @@ def _articles() -> list[Article]:
             key="fire-retop", story_key="ridge-fire", slug="ridge-fire-containment-rain",
             section="U.S. News", hubs=("us-news",), place="VALLE VERDE, Calif.", authors=("OLIVIA GRANT",),
             related=("fire",),
-            states=(State(utc("2024-05-16 17:05:41"), "Crews gain ground on Northern California wildfire", FIRE_3),)),
+            states=(State(utc("2024-05-16 09:05:41"), "Crews hold Northern California wildfire overnight", FIRE_3),)),
         Article(
             key="rates", story_key="fed-holds", slug="federal-reserve-interest-rates-inflation",
             section="Business", hubs=("ap-top-news", "business"), place="WASHINGTON",
@@ -302,7 +302,7 @@ def _articles() -> list[Article]:
 def nights() -> list[Night]:
     """The written days (UTC), oldest first, articles by publication time."""
     days: dict[date, Night] = {}
-    for article in _articles():
+    for article in articles():
         day = article.published.date()
         days.setdefault(day, Night(day)).articles.append(article)
     for night in days.values():
