@@ -41,12 +41,9 @@ from pipelines.discovery.surfaces import (
 )
 from pipelines.rawstore import gunzip_capped
 from pipelines.sources.apnews import ids
+from pipelines.sources.apnews.ids import HUB_PATHS, NEWS_SITEMAP_PATH, SITEMAP_PATH  # noqa: F401  (the surfaces)
 from pipelines.sources.apnews.times import UTC, parse_time
 
-SITEMAP_PATH = "/sitemap.xml"
-NEWS_SITEMAP_PATH = "/news-sitemap-content.xml"
-HUB_PATHS = ("/hub/ap-top-news", "/hub/us-news", "/hub/world-news", "/hub/politics", "/hub/business",
-             "/hub/science", "/hub/health", "/hub/sports", "/hub/entertainment", "/hub/technology")
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 # Fundus's sitemap_filter for AP: child sitemaps of hubs and videos name no articles.
 SKIP_CHILD = re.compile(r"/hub/|/video/|[/_-](?:hubs?|videos?)[-_.]", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""AP News article urls and ids.
+"""AP News urls: article urls and their ids, and where the discovery surfaces live.
 
 An article is `https://apnews.com/article/<slug>-<id>`, the id 32 lowercase hex digits (the evidence's three
 pages; the React state calls it `shortId`, its urn `urn:publicid:ap.org:<id>`). The id is the identity: the
@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from pipelines.discovery.surfaces import OffsiteLink
-
 BASE_URL = "https://apnews.com"
 HOSTS = ("apnews.com", "www.apnews.com")
 ID_GRAMMAR = re.compile(r"[0-9a-f]{32}")
@@ -23,6 +21,12 @@ ID_GRAMMAR = re.compile(r"[0-9a-f]{32}")
 _ARTICLE_PATH = re.compile(r"^/(?:article/)?(?:(?P<slug>[^/?#]*?)-)?(?P<id>[0-9a-fA-F]{32})/?$")
 _ID_ANYWHERE = re.compile(r"(?<![0-9a-fA-F])([0-9a-fA-F]{32})(?![0-9a-fA-F])")
 _NOT_ARTICLE_PREFIXES = ("/hub/", "/video/", "/photo-gallery/", "/live/", "/press-release/", "/author/")
+
+# Discovery surfaces (see discovery.py for the evidence).
+SITEMAP_PATH = "/sitemap.xml"
+NEWS_SITEMAP_PATH = "/news-sitemap-content.xml"
+HUB_PATHS = ("/hub/ap-top-news", "/hub/us-news", "/hub/world-news", "/hub/politics", "/hub/business",
+             "/hub/science", "/hub/health", "/hub/sports", "/hub/entertainment", "/hub/technology")
 
 
 def canonical_url(base_url: str, article_id: str, slug: str | None = None) -> str:
@@ -62,6 +66,8 @@ def canonicalize(href: str | None, base_url: str, page_url: str | None = None) -
     if not same_site(parts.hostname, base_url):
         return None
     if parts.scheme.lower() not in ("http", "https"):
+        from pipelines.discovery.surfaces import OffsiteLink  # the shared type callers catch (imports Scrapy)
+
         raise OffsiteLink(f"refused_scheme: {parts.scheme}")
     found = split_article_path(parts.path)
     if found is None:

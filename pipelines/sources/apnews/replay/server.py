@@ -24,8 +24,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from pipelines.sources.apnews.discovery import HUB_PATHS
-from pipelines.sources.apnews.ids import split_article_path
+from pipelines.sources.apnews.ids import HUB_PATHS, split_article_path
 from pipelines.sources.apnews.replay import render
 from pipelines.sources.apnews.replay.model import UTC, Article, Night, State
 
