@@ -10,14 +10,10 @@ leftovers, the story only in a second place, a cut page, an unknown layout).
 """
 from __future__ import annotations
 
-import collections
-import copy
 import gzip
 import hashlib
 import json
 import os
-import re
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -27,24 +23,12 @@ from pipelines.publishers import ExtractionError
 from pipelines.sources.apnews import extract
 from pipelines.sources.apnews.parsers import pick_parser
 from pipelines.sources.apnews.parsers.common import parse_dateline, split_story
+from test_extract_generic import token_f1  # the body token F1 the generic benchmark measures with
 
 GOLDEN = Path(__file__).resolve().parents[1] / "pipelines" / "sources" / "apnews" / "golden"
 GOLDEN_PAGES = sorted(GOLDEN.glob("*.html"))
 SHARED = Path(os.environ.get("WIREDESK_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared" / "wiredata")
 US = SHARED / "generic" / "us"
-
-
-def tokens(text: str) -> collections.Counter:
-    return collections.Counter(re.findall(r"\w+", unicodedata.normalize("NFKC", text).lower()))
-
-
-def token_f1(candidate: str, reference: str) -> float:
-    got, want = tokens(candidate), tokens(reference)
-    overlap = sum((got & want).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def digest(text: str) -> str:
@@ -447,3 +431,21 @@ def test_split_story_keeps_story_lines_that_look_like_trailers():
     head = ["EDITOR’S NOTE — This story includes details of violence."]
     assert split_story(head + story) == (story, head)
     assert split_story(["___"] + story[:1] + ["___"] + story[1:]) == (story, [])
+
+
+@pytest.mark.parametrize("line, trailer", [
+    ("The Associated Press’ climate and environmental coverage receives financial support from private "
+     "foundations. AP is solely responsible for all content.", True),
+    ("Follow the AP’s coverage of the election at https://apnews.com/hub/election-2024.", True),
+    ("More of AP’s coverage of the war: https://apnews.com/hub/russia-ukraine", True),
+    ("Associated Press writers Jane Roe and John Doe contributed.", True),
+    ("Jane Roe contributed reporting from Denver.", True),
+    ("More than 300 people attended, the mayor said.", False),
+    ("The AP tallied the votes on Tuesday night, finding a narrow lead.", False),
+    ("Followers of the movement gathered at dawn.", False),
+    ("Donors contributed more than $2 million to the effort.", False),
+])
+def test_trailer_lines(line, trailer):
+    from pipelines.sources.apnews.parsers.common import is_trailer
+
+    assert is_trailer(line) is trailer

@@ -60,9 +60,9 @@ _CONTRIBUTED = re.compile(
     r"^(?:Associated Press|AP)\b.{0,200}\bcontributed\b", re.IGNORECASE)
 _PROMO = re.compile(
     r"^(?:Follow (?:AP|the AP|.{0,80}\b(?:on|at) (?:X|Twitter|Instagram|Facebook|Threads|Bluesky)\b)|"
-    r"(?:Find|See|Read|Get|Watch) (?:more |all )?(?:of )?AP[’']?s?\b|"
-    r"The (?:Associated Press|AP) (?:receives|is solely responsible)|"
-    r"AP[’']?s? (?:climate|religion|health|education|.{0,40}) coverage (?:receives|is)|"
+    r"(?:Find|See|Read|Get|Watch|More) (?:more |all )?(?:of )?(?:the )?AP[’']?s?\b|"
+    r"(?:The )?(?:Associated Press|AP)(?:[’']s?)? (?:receives|is solely responsible|"
+    r".{0,80}\b(?:coverage|reporting|journalism) receives)|"
     r"Sign up for|Subscribe to)", re.IGNORECASE)
 
 

@@ -47,15 +47,17 @@ def titanium_states(tree) -> list[dict]:
 class APNewsReact2023(APNewsPage):
     VERSION = "apnews-react2023.1"
 
-    _ARTICLE_XPATH = f"//div[@data-key='article'] | //div[{has_class('Article')}][not(ancestor::div[@data-key='article'])]"
-    _HEADLINE_XPATH = (f"//div[@data-key='card-headline']//h1 | //div[{has_class('CardHeadline')}]//h1")
+    _ARTICLE_XPATH = (f"//div[@data-key='article'] | "
+                      f"//div[{has_class('Article')}][not(ancestor::div[@data-key='article'])]")
+    _HEADLINE_XPATH = f"//div[@data-key='card-headline']//h1 | //div[{has_class('CardHeadline')}]//h1"
     _BYLINE_XPATH = "//*[contains(@class, 'bylines')]"
     _CAPTION_XPATH = "//*[contains(@class, 'imageCaption')] | //figure//figcaption"
 
     @classmethod
     def matches(cls, tree) -> bool:
         """The layout's story box holds paragraphs of text."""
-        return any(p.text_content().strip() for box in tree.xpath("//div[@data-key='article']") for p in box.xpath("./p"))
+        boxes = tree.xpath("//div[@data-key='article']")
+        return any(p.text_content().strip() for box in boxes for p in box.xpath("./p"))
 
     @classmethod
     def resembles(cls, tree) -> bool:

@@ -185,8 +185,11 @@ class APReplaySite:
         if slug != article.slug_of(state) and (slug is None or self.options.old_slug == "redirect"):
             return Response(301, "text/html; charset=utf-8", b"<html><body>Moved</body></html>",
                             {"Location": self.base_url + current})
-        related = [(self.state(r).shown_headline or self.state(r).headline, self._href(render.article_path(r, self.state(r))))
-                   for r in (self._by_key[k] for k in article.related if k in self._by_key) if self.state(r)]
+        related = []
+        for other in (self._by_key[key] for key in article.related if key in self._by_key):
+            shown = self.state(other)
+            if shown is not None:  # a related story not yet published is not linked
+                related.append((shown.shown_headline or shown.headline, self._href(render.article_path(other, shown))))
         body = render.article_page(self.options.generation, article, state, related)
         return Response(200, "text/html; charset=utf-8", body.encode(), modified=state.at)
 
