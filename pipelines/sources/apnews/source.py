@@ -40,7 +40,7 @@ SOURCE = APNews(
     # is what a nightly archive of a few hundred pages needs.
     politeness=Politeness(download_delay=2.0, concurrent_requests_per_domain=1),
     surfaces=(
-        Surface("news_sitemap", (ids.NEWS_SITEMAP_PATH,), discovery.parse_news_sitemap, from_robots=True),
+        Surface("news_sitemap", (ids.NEWS_SITEMAP_PATH,), discovery.parse_news_sitemap),  # fixed, as Fundus reads AP
         Surface("sitemap", (ids.SITEMAP_PATH,), discovery.parse_sitemap),
         Surface("hubs", ids.HUB_PATHS, discovery.parse_hub, backstop=True),
     ),
