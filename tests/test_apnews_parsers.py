@@ -10,6 +10,7 @@ leftovers, the story only in a second place, a cut page, an unknown layout).
 """
 from __future__ import annotations
 
+import collections
 import gzip
 import hashlib
 import json
@@ -449,3 +450,25 @@ def test_trailer_lines(line, trailer):
     from pipelines.sources.apnews.parsers.common import is_trailer
 
     assert is_trailer(line) is trailer
+
+
+def test_damaged_pages_give_a_record_or_a_clear_failure():
+    """Pages cut short, with bytes flipped or markup dropped anywhere: a valid record or ExtractionError,
+    never another exception (a bad page must not break a night)."""
+    import random
+
+    rng = random.Random(19)
+    outcomes = collections.Counter()
+    for page in GOLDEN_PAGES:
+        data = page.read_bytes()
+        for _ in range(12):
+            cut = rng.randrange(len(data))
+            damaged = [data[:cut], data[cut:], data[:cut] + data[cut + rng.randrange(1, 400):],
+                       bytes(b ^ 0x20 if rng.random() < 0.01 else b for b in data)][rng.randrange(4)]
+            try:
+                record = extract(damaged)
+                outcomes["record"] += 1
+                assert record["source"] == "apnews" and record["body_paragraphs"]
+            except ExtractionError as exc:
+                outcomes[exc.code] += 1
+    assert outcomes["record"] and sum(outcomes.values()) == 12 * len(GOLDEN_PAGES)
