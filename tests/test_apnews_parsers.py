@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from pipelines.publishers import ExtractionError
 from pipelines.sources.apnews import extract
 from pipelines.sources.apnews.parsers import pick_parser
-from pipelines.sources.apnews.parsers.common import parse_dateline, split_story
+from pipelines.sources.apnews.parsers.conventions import is_trailer, parse_dateline, split_story
 from test_extract_generic import token_f1  # the body token F1 the generic benchmark measures with
 
 GOLDEN = Path(__file__).resolve().parents[1] / "pipelines" / "sources" / "apnews" / "golden"
@@ -447,8 +447,6 @@ def test_split_story_keeps_story_lines_that_look_like_trailers():
     ("Donors contributed more than $2 million to the effort.", False),
 ])
 def test_trailer_lines(line, trailer):
-    from pipelines.sources.apnews.parsers.common import is_trailer
-
     assert is_trailer(line) is trailer
 
 
