@@ -1,0 +1,1 @@
+"""AP golden pairs: pages written for this project in both site generations, and the records they must give."""
