@@ -58,8 +58,10 @@ def extract(html: bytes | str, url: str | None = None) -> dict:
     from pipelines.publishers import ExtractionError
 
     try:
-        tree = shared.parse_tree(shared.decode_html(html))
-        return shared.validate.check_record(pick_parser(tree, url).parse(), url)
+        text, notes = shared.decode_page(html)
+        record = shared.validate.check_record(pick_parser(shared.parse_tree(text), url).parse(), url)
+        record["extraction_notes"] = notes + record["extraction_notes"]
+        return record
     except ExtractionError:
         raise
     except RecursionError as exc:
