@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder: Path | None = args.dir
     if folder is None or not (folder / "ground-truth.json").is_file() or not (folder / "html").is_dir():
-        where = f"{folder}" if folder else f"${ENV_DIR} is not set"
-        print(f"bench-extract: no benchmark at {where}: clone github.com/scrapinghub/article-extraction-benchmark "
+        where = f"no benchmark at {folder}" if folder else f"${ENV_DIR} is not set"
+        print(f"bench-extract: {where}: clone github.com/scrapinghub/article-extraction-benchmark "
               f"outside this repository and set {ENV_DIR} to its folder (html/ and ground-truth.json)",
               file=sys.stderr)
         return 2
