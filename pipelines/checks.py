@@ -6,7 +6,7 @@ import os
 
 from psycopg2.extras import Json
 
-from pipelines import db
+from pipelines import db, night_totals, verdict
 from pipelines.discovery import coverage
 
 log = logging.getLogger(__name__)
@@ -53,25 +53,25 @@ def implausible_stories(cur, crawl_run_id: int) -> list[str]:
 
 
 def run_summary(cur, crawl_run_id: int) -> dict:
-    cur.execute("""SELECT pages_fetched, pages_failed, pages_failed_extract, revisions_new, stories_new,
-                          stories_revised, stories_unchanged, interval_start FROM crawl_runs WHERE crawl_run_id = %s""",
-                (crawl_run_id,))
-    (fetched, failed_fetch, failed_extract, revisions_new, stories_new, stories_revised, stories_unchanged,
-     interval_start) = cur.fetchone()
-    cur.execute("""SELECT stage, split_part(reason, ':', 1), count(*) FROM fetch_failures
-                   WHERE last_crawl_run_id = %s AND resolved_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2""", (crawl_run_id,))
-    by_reason = {f"{stage}:{reason}": n for stage, reason, n in cur.fetchall()}
-    # The night's stories: those holding a revision of an article this run fetched. Through the
+    """The night's own totals (pipelines.night_totals: the same after a clean run, a rerun, or a rerun
+    after an interruption) and the failures open on this run."""
+    cur.execute("SELECT pages_failed, pages_failed_extract FROM crawl_runs WHERE crawl_run_id = %s", (crawl_run_id,))
+    failed_fetch, failed_extract = cur.fetchone()
+    totals = night_totals.night_totals(cur, crawl_run_id)
+    # The night's stories: those holding a revision of an article the night's runs fetched. Through the
     # article, not the raw key: a page whose bytes change per fetch (a per-request comment) gets a
     # new key on a rerun while its content, and so its revision, stays the one stored before.
-    cur.execute("""SELECT count(DISTINCT r.story_id) FROM crawl_run_pages c JOIN raw_pages p USING (raw_key)
-                   JOIN story_revisions r ON r.raw_key = p.raw_key OR r.article_id = p.article_id
-                   WHERE c.crawl_run_id = %s AND r.story_id IS NOT NULL""", (crawl_run_id,))
-    stories = cur.fetchone()[0]
-    return {"pages_fetched": fetched, "pages_failed_fetch": failed_fetch, "pages_failed_extract": failed_extract,
-            "revisions_new": revisions_new, "stories": stories, "stories_new": stories_new,
-            "stories_revised": stories_revised, "stories_unchanged": stories_unchanged,
-            "failures_by_reason": by_reason}
+    return {"pages_fetched": totals["pages_fetched"], "pages_failed_fetch": failed_fetch,
+            "pages_failed_extract": failed_extract, "revisions_new": totals["revisions_new"],
+            "stories": totals["stories"], "stories_new": totals["stories_new"],
+            "stories_revised": totals["stories_revised"], "stories_unchanged": totals["stories_unchanged"],
+            "failures_by_reason": failures_by_reason(cur, crawl_run_id)}
+
+
+def failures_by_reason(cur, crawl_run_id: int) -> dict:
+    cur.execute("""SELECT stage, split_part(reason, ':', 1), count(*) FROM fetch_failures
+                   WHERE last_crawl_run_id = %s AND resolved_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2""", (crawl_run_id,))
+    return {f"{stage}:{reason}": n for stage, reason, n in cur.fetchall()}
 
 
 def drifted_urls(cur, crawl_run_id: int) -> list[str]:
@@ -100,16 +100,23 @@ def check_crawl_run(crawl_run_id: int) -> dict:
         summary = run_summary(cur, crawl_run_id)
         found = problems(summary, drifted_urls(cur, crawl_run_id))
         # discovery coverage per surface, serial gaps and discovery drift (pipelines/discovery/coverage.py)
-        summary["coverage"] = coverage.night_coverage(cur, crawl_run_id)
+        sets: dict = {}
+        summary["coverage"] = coverage.night_coverage(cur, crawl_run_id, sets)
         found += coverage.problems(summary["coverage"], coverage.previous_coverage(cur, crawl_run_id))
+        # every article page named for the night stored, or a recorded failure; too many not stored fails
+        summary["fetch"] = verdict.fetch_verdict(cur, crawl_run_id, sets["night_urls"], sets["ids"])
+        found = verdict.problems(summary["fetch"], verdict.night_floods(cur, crawl_run_id)) + found
+        summary["failures_by_reason"] = failures_by_reason(cur, crawl_run_id)
         oversized = implausible_stories(cur, crawl_run_id)
         if oversized:
             found.append(f"{len(oversized)} stories larger than any plausible revision chain (more than "
                          f"{max_story_revisions()} revisions or {max_story_span_days():g} days):\n  "
                          + "\n  ".join(oversized[:50]))
         summary["problems"] = found
-        cur.execute("""UPDATE crawl_runs SET status = %s, summary = %s, finished_at = now()
-                       WHERE crawl_run_id = %s""", ("failed" if found else "ok", Json(summary), crawl_run_id))
+        night_totals.store_totals(cur, crawl_run_id, summary)
+        cur.execute("""UPDATE crawl_runs SET status = %s, summary = %s, finished_at = now(), error = %s
+                       WHERE crawl_run_id = %s""",
+                    ("failed" if found else "ok", Json(summary), "; ".join(found)[:2000] or None, crawl_run_id))
     log.info("run summary: %s", summary)
     if found:
         raise DataQualityError("; ".join(found))

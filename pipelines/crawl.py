@@ -25,7 +25,7 @@ from pathlib import Path
 
 from psycopg2.extras import execute_values
 
-from pipelines import config, db
+from pipelines import config, db, verdict
 from pipelines.rawstore import RawStoreError, open_store
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,12 @@ CRAWL_TIMEOUT_SECONDS = int(os.environ.get("WIREDESK_CRAWL_TIMEOUT", "3600"))
 
 class CrawlError(RuntimeError):
     pass
+
+
+class CrawlTimeout(CrawlError):
+    """The spider ran past WIREDESK_CRAWL_TIMEOUT and was stopped; what it archived is kept."""
+
+    prefix = "crawl timed out"
 
 
 @dataclass
@@ -54,11 +60,18 @@ def start_crawl_run(conn, *, run_id: str, source: str, start: datetime, end: dat
             """INSERT INTO crawl_runs (run_id, source, interval_start, interval_end)
                VALUES (%s, %s, %s, %s)
                ON CONFLICT (run_id, source, interval_start, interval_end)
-               DO UPDATE SET started_at = now(), status = 'running', finished_at = NULL
+               DO UPDATE SET started_at = now(), status = 'running', finished_at = NULL, error = NULL
                RETURNING crawl_run_id""",
             (run_id, source, start, end),
         )
-        return cur.fetchone()[0]
+        crawl_run_id = cur.fetchone()[0]
+        # A run of this night that a killed process left 'running' past any crawl's timeout has ended.
+        cur.execute("""UPDATE crawl_runs SET status = 'failed', finished_at = now(),
+                              error = 'abandoned: its process ended without recording an outcome'
+                       WHERE source = %s AND interval_start = %s AND crawl_run_id <> %s AND status = 'running'
+                         AND started_at < now() - %s * interval '1 second'""",
+                    (source, start, crawl_run_id, CRAWL_TIMEOUT_SECONDS + 600))
+        return crawl_run_id
 
 
 def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base_url: str | None = None,
@@ -77,14 +90,22 @@ def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base
         args += ["-s", f"{name}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings",
                PYTHONPATH=os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=CRAWL_TIMEOUT_SECONDS)
+    timeout = crawl_timeout_seconds()
+    try:
+        proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:  # the child is killed; its manifest keeps every page it archived
+        raise CrawlTimeout(f"{CrawlTimeout.prefix} after {timeout:g} s (WIREDESK_CRAWL_TIMEOUT): the pages "
+                           "archived are kept and catalogued; the next run of the night goes on from there") from None
     if os.environ.get("WIREDESK_DEBUG_CRAWL"):
         sys.stderr.write(proc.stderr)
     tail = "\n".join(proc.stderr.splitlines()[-25:])
     log.info("scrapy finished with exit code %s; log tail:\n%s", proc.returncode, tail)
     if proc.returncode != 0:
         raise CrawlError(f"scrapy crawl {spider} exited with {proc.returncode}:\n{tail}")
+
+
+def crawl_timeout_seconds() -> float:
+    return float(os.environ.get("WIREDESK_CRAWL_TIMEOUT") or CRAWL_TIMEOUT_SECONDS)
 
 
 def discovery_manifest(manifest: Path) -> Path:
@@ -128,10 +149,11 @@ def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: li
                   p["content_type"], p["size_bytes"], p["fetched_at"], crawl_run_id) for p in pages])
             execute_values(cur, "INSERT INTO crawl_run_pages (crawl_run_id, raw_key) VALUES %s ON CONFLICT DO NOTHING",
                            [(crawl_run_id, p["raw_key"]) for p in pages])
-            # A url fetched now resolves its earlier fetch failures for this night.
+            # A url stored now resolves its earlier fetch failures (failures and pages are both under the
+            # canonical url, never a redirect hop), whichever night's crawl recorded them.
             cur.execute("""UPDATE fetch_failures SET resolved_at = now()
-                           WHERE interval_start = %s AND stage IN ('fetch', 'archive') AND resolved_at IS NULL
-                             AND url = ANY(%s)""", (interval_start, [p["url"] for p in pages]))
+                           WHERE stage IN ('fetch', 'archive') AND resolved_at IS NULL AND url = ANY(%s)""",
+                        ([p["url"] for p in pages],))
         if failures:
             execute_values(cur, """
                 INSERT INTO fetch_failures (source, interval_start, url, stage, http_status, reason, attempts,
@@ -140,8 +162,10 @@ def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: li
                 ON CONFLICT (source, interval_start, url, stage) DO UPDATE SET
                     http_status = EXCLUDED.http_status, reason = EXCLUDED.reason,
                     attempts = fetch_failures.attempts + EXCLUDED.attempts, last_failed_at = now(),
+                    failed_crawls = fetch_failures.failed_crawls + 1,
                     last_crawl_run_id = EXCLUDED.last_crawl_run_id, resolved_at = NULL""",
                 _unique_failures(failures, interval_start, crawl_run_id))
+            verdict.retire_failures(cur, crawl_run_id)
         cur.execute("""UPDATE crawl_runs SET status = 'crawled', pages_discovered = %s, pages_fetched = %s,
                               pages_archived_new = %s, pages_failed = %s WHERE crawl_run_id = %s""",
                     (len(pages) + len(failures), len(pages), sum(p["archived_new"] for p in pages),
@@ -172,32 +196,77 @@ def archive_failure_message(archive_failures: list[dict], pages: int) -> str:
 
 def mark_failed(conn, crawl_run_id: int, reason: str) -> None:
     with conn.cursor() as cur:
-        cur.execute("""UPDATE crawl_runs SET status = 'failed', finished_at = now(),
+        cur.execute("""UPDATE crawl_runs SET status = 'failed', finished_at = now(), error = %s,
                               summary = summary || jsonb_build_object('problems', jsonb_build_array(%s::text))
-                       WHERE crawl_run_id = %s""", (reason, crawl_run_id))
+                       WHERE crawl_run_id = %s""", (reason[:2000], reason, crawl_run_id))
+
+
+def mark_failed_if_possible(crawl_run_id: int, reason: str) -> None:
+    """Mark a run that ended with an error failed, with its reason; when the database itself is what
+    failed, say so in the log (the next crawl of the night marks a run left 'running' abandoned)."""
+    try:
+        with db.transaction() as conn:
+            mark_failed(conn, crawl_run_id, reason)
+    except Exception as exc:  # noqa: BLE001 - the original error is what the caller raises
+        log.error("could not mark crawl run %s failed (%s): %s", crawl_run_id, reason.splitlines()[0], exc)
+
+
+def carried_pages(cur, source: str, start: datetime, end: datetime) -> list[dict]:
+    """The pages of the night's latest crawl when that crawl timed out: the next run goes on from them
+    (they are this run's pages too, and the spider does not ask for them again)."""
+    cur.execute("""SELECT crawl_run_id, error FROM crawl_runs WHERE source = %s AND interval_start = %s
+                   AND interval_end = %s ORDER BY started_at DESC, crawl_run_id DESC LIMIT 1""", (source, start, end))
+    latest = cur.fetchone()
+    if latest is None or not (latest[1] or "").startswith(CrawlTimeout.prefix):
+        return []
+    cur.execute("""SELECT p.raw_key, p.url, p.article_id FROM crawl_run_pages c JOIN raw_pages p USING (raw_key)
+                   WHERE c.crawl_run_id = %s ORDER BY p.raw_key""", (latest[0],))
+    return [{"raw_key": key, "url": url, "article_id": article_id} for key, url, article_id in cur.fetchall()]
 
 
 def crawl_night(*, run_id: str, source: str, start: datetime, end: datetime, base_url: str | None = None) -> CrawlResult:
     db.migrate()
     check_raw_store()
-    with db.transaction() as conn:
+    with db.transaction() as conn, conn.cursor() as cur:
+        carried = carried_pages(cur, source, start, end)
         crawl_run_id = start_crawl_run(conn, run_id=run_id, source=source, start=start, end=end)
+        if carried:
+            execute_values(cur, "INSERT INTO crawl_run_pages (crawl_run_id, raw_key) VALUES %s ON CONFLICT DO NOTHING",
+                           [(crawl_run_id, p["raw_key"]) for p in carried])
+    try:
+        return _crawl(crawl_run_id, source, start, end, base_url, carried)
+    except Exception as exc:
+        # never left 'running': a run that ended with an error is failed, with its reason
+        mark_failed_if_possible(crawl_run_id, str(exc) or type(exc).__name__)
+        raise
+
+
+def _crawl(crawl_run_id: int, source: str, start: datetime, end: datetime, base_url: str | None,
+           carried: list[dict]) -> CrawlResult:
     from pipelines.discovery import frontier
 
+    timed_out = None
     with tempfile.TemporaryDirectory(prefix="wiredesk-crawl-") as work:
         manifest = Path(work) / "manifest.jsonl"
         # the night's frontier (what the discover DAG saw during the day) is fetched with the night
-        night_file = frontier.write_night_file(source, start, end, Path(work) / "frontier.jsonl")
-        run_spider(source, start, end, manifest, base_url, spider_args={"frontier": night_file})
+        night_file, frontier_reads = frontier.write_night_file(source, start, end, Path(work) / "frontier.jsonl",
+                                                               stored=[p["url"] for p in carried])
+        try:
+            run_spider(source, start, end, manifest, base_url, spider_args={"frontier": night_file})
+        except CrawlTimeout as exc:
+            timed_out = exc  # what the spider archived before it was stopped is recorded below
         pages, failures = read_manifest(manifest)
-        reads = frontier.read_discovery_manifest(discovery_manifest(manifest))
+        reads = frontier_reads + frontier.read_discovery_manifest(discovery_manifest(manifest))
     archive_failures = [f for f in failures if f["stage"] == "archive"]
     problem = archive_failure_message(archive_failures, len(pages)) if archive_failures else None
+    problem = str(timed_out) if timed_out else problem
     with db.transaction() as conn:
         record_manifest(conn, crawl_run_id, start, pages, failures)
         frontier.record_reads(conn, source, reads, crawl_run_id=crawl_run_id)
         if problem:
             mark_failed(conn, crawl_run_id, problem)
+    if timed_out:
+        raise timed_out
     if problem:
         raise CrawlError(problem)
     result = CrawlResult(crawl_run_id, len(pages), sum(p["archived_new"] for p in pages), len(failures))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from psycopg2.extras import Json, execute_values
 
-from pipelines import db
+from pipelines import db, night_totals
 from pipelines.grouping import Revision, assign_stories
 from pipelines.grouping.diff import paragraph_diff
 
@@ -191,42 +191,11 @@ def assign_ungrouped(conn, cur, merged_into: set[str] | None = None) -> tuple[di
     return assignment, existing
 
 
-def run_story_counts(cur, crawl_run_id: int) -> tuple[int, int, int]:
-    """(new, revised, unchanged) stories of one crawl run, judged by the run's own pages.
-
-    Grouping takes every ungrouped revision in the database, so one run's group step may group
-    another run's revisions (the other night of a backfill, a concurrent run), and another run's
-    group step may group this run's. Counting what one call grouped therefore charged one night
-    with another's stories (a backfill's rerun of a night reported 12 new stories with 0 new
-    revisions). So the counts come from the run's pages instead: a revision is the run's own when
-    it sits on one of the run's pages and was first seen (inserted by load) since this execution of
-    the run started (crawl_runs.started_at, reset when a run is rerun). A story is new when all its
-    revisions are the run's own, revised when some are, unchanged otherwise. A rerun inserts
-    nothing, so it reports 0 new and 0 revised, whoever grouped what.
-    """
-    cur.execute("""
-        WITH touched AS (
-            SELECT DISTINCT r.story_id FROM crawl_run_pages c JOIN story_revisions r ON r.raw_key = c.raw_key
-            WHERE c.crawl_run_id = %(run)s AND r.story_id IS NOT NULL),
-        run_pages AS (
-            SELECT raw_key FROM crawl_run_pages WHERE crawl_run_id = %(run)s),
-        per_story AS (
-            SELECT t.story_id, count(*) AS total,
-                   count(*) FILTER (WHERE r.raw_key IN (SELECT raw_key FROM run_pages)
-                                      AND r.first_seen_at >= (SELECT started_at FROM crawl_runs
-                                                              WHERE crawl_run_id = %(run)s)) AS own
-            FROM touched t JOIN story_revisions r ON r.story_id = t.story_id
-            GROUP BY t.story_id)
-        SELECT count(*) FILTER (WHERE own > 0 AND own = total), count(*) FILTER (WHERE own > 0 AND own < total),
-               count(*) FILTER (WHERE own = 0)
-        FROM per_story""", {"run": crawl_run_id})
-    return tuple(cur.fetchone())
-
-
 def group_new_revisions(crawl_run_id: int | None = None) -> GroupResult:
     """Give every revision without a story its story, and refresh the stories they touch.
 
-    With a crawl run, the counts are that run's (run_story_counts); without, what this call grouped.
+    With a crawl run, the counts are the night's own totals (pipelines.night_totals); without, what this
+    call grouped.
     """
     result = GroupResult()
     with db.transaction() as conn, conn.cursor() as cur:
@@ -239,9 +208,11 @@ def group_new_revisions(crawl_run_id: int | None = None) -> GroupResult:
         result.stories_new = len(set(story_ids) - existing)
         result.stories_revised = len(existing & set(story_ids))
         if crawl_run_id is not None:
-            result.stories_new, result.stories_revised, result.stories_unchanged = run_story_counts(cur, crawl_run_id)
-            cur.execute("""UPDATE crawl_runs SET status = 'grouped', stories_new = %s, stories_revised = %s,
-                                  stories_unchanged = %s WHERE crawl_run_id = %s""",
-                        (result.stories_new, result.stories_revised, result.stories_unchanged, crawl_run_id))
+            # the night's own totals (pipelines.night_totals), the same whichever run grouped what
+            totals = night_totals.night_totals(cur, crawl_run_id)
+            result.stories_new, result.stories_revised, result.stories_unchanged = (
+                totals["stories_new"], totals["stories_revised"], totals["stories_unchanged"])
+            night_totals.store_totals(cur, crawl_run_id, totals)
+            cur.execute("UPDATE crawl_runs SET status = 'grouped' WHERE crawl_run_id = %s", (crawl_run_id,))
     log.info("grouped: %s", result)
     return result

@@ -7,7 +7,7 @@ import threading
 import zlib
 from dataclasses import dataclass, field
 
-FAULT_KINDS = {"503", "429", "slow", "404", "redirect_offhost", "redirect_private", "reset", "truncate",
+FAULT_KINDS = {"503", "429", "slow", "404", "redirect", "redirect_offhost", "redirect_private", "reset", "truncate",
                "oversize", "gzip_bomb", "broken_layout"}
 DEFAULT_PARAMS = {
     "503": {"retry_after": 1},

@@ -241,7 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
                               {"Retry-After": str(params["retry_after"])})
         if kind == "404":
             return self._send(*site.not_found(), send_body)
-        if kind in ("redirect_offhost", "redirect_private"):
+        if kind in ("redirect", "redirect_offhost", "redirect_private"):  # redirect: to params["location"]
             return self._send(302, "text/html; charset=utf-8", b"<html><body>Moved</body></html>", send_body,
                               {"Location": params["location"]})
         if kind == "reset":

@@ -1,4 +1,4 @@
-"""Downloader middlewares: refuse non-public addresses and unsafe redirects; honour Retry-After."""
+"""Downloader middlewares: refuse non-public addresses, unsafe redirects and redirect loops; honour Retry-After."""
 from __future__ import annotations
 
 import asyncio
@@ -86,13 +86,28 @@ class SafeRedirectMiddleware(RedirectMiddleware):
         return middleware
 
     def process_response(self, request, response, spider=None):
-        result = super().process_response(request, response)
+        try:
+            result = super().process_response(request, response)
+        except IgnoreRequest as exc:
+            if "max redirections" not in str(exc):
+                raise
+            raise IgnoreRequest(f"too_many_redirects: more than {self.max_redirect_times} hops, last "
+                                f"{request.url}") from None
         if result is response and response.status in REDIRECT_CODES and "Location" in response.headers:
             # Scrapy hands a redirect to another scheme (file:, gopher:) back as the 3xx itself,
             # which would be recorded as a plain http_302: record it as the refusal it is.
             target = urljoin(request.url, safe_url_string(response.headers["Location"]))
             if urlsplit(target).scheme.lower() not in ALLOWED_SCHEMES:
                 raise IgnoreRequest(f"refused_redirect: refused_scheme: {urlsplit(target).scheme}")
+        if isinstance(result, Request):
+            # Scrapy's duplicate filter drops a hop to a url already requested (A -> A, A -> A?x -> A,
+            # or A -> B where B was fetched): the page would vanish with no record. A hop back into its
+            # own chain is a loop, refused with its reason; any other hop passes the filter (the chain
+            # is bounded by REDIRECT_MAX_TIMES).
+            chain = result.meta.get("redirect_urls") or [request.url]
+            if result.url in chain:
+                raise IgnoreRequest(f"redirect_loop: {result.url} after {len(chain)} hops")
+            result.dont_filter = True
         if isinstance(result, Request) and result.url != request.url:
             try:
                 check_url(result.url, allow_loopback=self.allow_loopback)

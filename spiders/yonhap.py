@@ -29,7 +29,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from pipelines import config
+from pipelines import config, verdict
 from pipelines.discovery import surfaces as parse
 from pipelines.discovery.surfaces import Sighting, SurfaceError
 from pipelines.discovery.walk import keep_paging, night_dates, plan_listing
@@ -66,6 +66,7 @@ class YonhapSpider(scrapy.Spider):
         self.listings_started = False
         self.sitemaps_requested: set[str] = set()
         self.discovery_pending = 0  # feed/sitemap/robots reads not yet answered: listings wait for them
+        self.max_read_items = verdict.max_read_items()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -109,6 +110,9 @@ class YonhapSpider(scrapy.Spider):
         with open(self.frontier_path, encoding="utf-8") as handle:
             rows = [json.loads(line) for line in handle if line.strip()]
         for row in rows:
+            if row.get("skip"):  # retired after failing crawl after crawl, or stored by the crawl that timed out
+                self.requested.add(row["url"])
+                continue
             if not parse.ARTICLE_ID.fullmatch(row.get("article_id") or ""):
                 continue
             url = parse.canonical_url(self.base_url, row["article_id"])  # only ever this base
@@ -165,6 +169,11 @@ class YonhapSpider(scrapy.Spider):
             yield FetchFailure(source=self.source, night=self.night, url=response.url, stage="fetch",
                                reason=reason, http_status=response.status)
             return
+        if len(result.items) > self.max_read_items:  # a flood: recorded with its reason, nothing of it fetched
+            reason = verdict.flood_reason(len(result.items), self.max_read_items, "this read")
+            yield SurfaceRead(self.source, self.night, surface, response.url, response.status, result.kind,
+                              reason=reason)
+            return
         yield from self.refusals(result)
         yield from self.sitemap_requests(result.child_urls)
         for s in result.items:
@@ -193,7 +202,7 @@ class YonhapSpider(scrapy.Spider):
         request = failure.request
         records = list(self.failed(failure))
         reason = records[0].reason if records else "failed"
-        yield SurfaceRead(self.source, self.night, request.meta.get("surface", "?"), request.url,
+        yield SurfaceRead(self.source, self.night, request.meta.get("surface", "?"), requested_url(request),
                           records[0].http_status if records else None, reason=reason)
         yield from records
         if request.meta.get("surface") == "robots":  # no robots.txt to read: on with the usual sitemap
@@ -257,7 +266,7 @@ class YonhapSpider(scrapy.Spider):
 
     def parse_article(self, response, article_id: str):
         yield FetchedPage(
-            source=self.source, night=self.night, article_id=article_id, url=response.url,
+            source=self.source, night=self.night, article_id=article_id, url=requested_url(response.request),
             http_status=response.status, content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), body=response.body,
         )
@@ -288,7 +297,15 @@ class YonhapSpider(scrapy.Spider):
             reason = f"{type(error).__name__}: {error}".rstrip(": ")[:500]  # some errors carry no message
         if "maxsize" in reason.lower() or "max size" in reason.lower():
             reason = f"too_large: {reason}"
-        yield FetchFailure(source=self.source, night=self.night, url=request.url, stage="fetch",
+        elif "max redirections" in reason:
+            reason = f"too_many_redirects: {reason}"
+        # under the url that was named (canonical), never a redirect hop: a later success resolves it
+        yield FetchFailure(source=self.source, night=self.night, url=requested_url(request), stage="fetch",
                            reason=reason, http_status=status, attempts=request.meta.get("retry_times", 0) + 1)
         if request.meta.get("listing_tail") is not None:  # a failed page does not end the listing's tail
             yield from self.tail_request(request.meta["listing_tail"])
+
+
+def requested_url(request) -> str:
+    """The url a request was made for: the first of its redirect chain (an article's canonical url)."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]

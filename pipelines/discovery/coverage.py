@@ -36,7 +36,9 @@ def max_serial_gap_share() -> float:
     return float(os.environ.get("WIREDESK_MAX_SERIAL_GAP_SHARE", "0.9"))
 
 
-def night_coverage(cur, crawl_run_id: int) -> dict:
+def night_coverage(cur, crawl_run_id: int, sets: dict | None = None) -> dict:
+    """The night's coverage; `sets`, when given, receives the full sets behind it (pipelines.verdict):
+    "night_urls" (every url that belongs to the night) and "ids" (url -> article id)."""
     cur.execute("SELECT source, interval_start, interval_end FROM crawl_runs WHERE crawl_run_id = %s",
                 (crawl_run_id,))
     source, start, end = cur.fetchone()
@@ -124,6 +126,9 @@ def night_coverage(cur, crawl_run_id: int) -> dict:
     overlap = Counter("+".join(s for s in COVERAGE_SURFACES if u in by_surface[s]) or "fetched only"
                       for u in night_urls)
     missed = sorted(night_urls - fetched_in - failed_in)
+    if sets is not None:
+        sets["night_urls"] = night_urls
+        sets["ids"] = {u: ids.get(u) or fetched.get(u, ("",))[0] for u in night_urls}
     return {
         "night": first_day.isoformat(),
         "in_window": len(night_urls), "fetched": len(fetched_in), "failed": len(failed_in),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from psycopg2.extras import Json, execute_values
 
-from pipelines import db
+from pipelines import db, verdict
 from pipelines.discovery import surfaces as parse
 from pipelines.discovery.fetch import PoliteFetcher
 from pipelines.intervals import KST
@@ -53,9 +53,11 @@ def record_reads(conn, source: str, reads: list[dict], *, crawl_run_id: int | No
                 for r in reads])
         rows = {}
         for r in reads:
-            if r["surface"] not in FRONTIER_SURFACES:
+            if r["surface"] not in FRONTIER_SURFACES or (r.get("reason") or "").startswith(verdict.FLOOD):
                 continue
             for url, article_id, hint, form, _position in r.get("sightings") or []:
+                if not plausible_sighting(article_id, hint):
+                    continue
                 key = (url, r["surface"])
                 if key not in rows or (rows[key][3] is None and hint):  # one row per key per statement
                     rows[key] = (source, url, r["surface"], hint and datetime.fromisoformat(hint), form, article_id,
@@ -71,6 +73,23 @@ def record_reads(conn, source: str, reads: list[dict], *, crawl_run_id: int | No
                                      ELSE discovery_frontier.time_form END""",
                            list(rows.values()))
     return len(rows)
+
+
+def plausible_sighting(article_id: str, hint: str | None) -> bool:
+    """Only ids of the id grammar with a real date, and near the time the surface gave, enter the frontier."""
+    day = parse.id_date(article_id)
+    if day is None:
+        return False
+    return hint is None or verdict.id_near(day, datetime.fromisoformat(hint).astimezone(KST).date())
+
+
+def flood_check(read: dict) -> dict:
+    """A read naming more items than WIREDESK_MAX_READ_ITEMS: recorded with its reason, its items not kept."""
+    cap = verdict.max_read_items()
+    items = len(read.get("sightings") or [])
+    if items > cap:
+        read.update(sightings=[], child_urls=[], reason=verdict.flood_reason(items, cap, "this read"))
+    return read
 
 
 def _forms(sightings: list) -> dict:
@@ -94,13 +113,40 @@ def night_frontier(cur, source: str, start: datetime, end: datetime) -> list[dic
             for url, article_id, hint in cur.fetchall()]
 
 
-def write_night_file(source: str, start: datetime, end: datetime, path: Path) -> str:
-    """The night's frontier as JSON lines for the spider's `-a frontier=FILE`."""
+def retired_urls(cur, source: str, urls: list[str]) -> set[str]:
+    """Urls that kept failing (WIREDESK_RETIRE_AFTER_CRAWLS crawls): no crawl asks for them again."""
+    cur.execute("""SELECT DISTINCT url FROM fetch_failures WHERE source = %s AND url = ANY(%s)
+                   AND resolved_at IS NULL AND retired_at IS NOT NULL""", (source, urls))
+    return {row[0] for row in cur.fetchall()}
+
+
+def write_night_file(source: str, start: datetime, end: datetime, path: Path,
+                     stored: list[str] = ()) -> tuple[str, list[dict]]:
+    """The night's frontier as JSON lines for the spider's `-a frontier=FILE`, and the reads to record
+    with the crawl (a flood). Rows the spider must not ask for carry "skip": retired urls, and the
+    urls in `stored` (archived by the night's crawl that timed out: this one goes on from there).
+
+    A frontier larger than WIREDESK_MAX_NIGHT_ARTICLES is a flood: none of it is fetched, and the
+    read recorded with its reason fails the night's check."""
     with db.transaction() as conn, conn.cursor() as cur:
         rows = night_frontier(cur, source, start, end)
+        retired = retired_urls(cur, source, [r["url"] for r in rows]) if rows else set()
+    reads = []
+    cap = verdict.max_night_articles()
+    if len(rows) > cap:
+        reads.append({"surface": "frontier", "url": "discovery_frontier", "kind": "frontier", "sightings": [],
+                      "reason": verdict.flood_reason(len(rows), cap, "the night's frontier")})
+        log.warning("frontier for [%s, %s): %s", start, end, reads[-1]["reason"])
+        rows = []
+    skip = retired | set(stored)
+    for row in rows:
+        if row["url"] in skip:
+            row["skip"] = True
+    rows += [{"url": url, "article_id": None, "time_hint": None, "skip": True} for url in sorted(set(stored) - {
+        r["url"] for r in rows})]
     Path(path).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    log.info("frontier for [%s, %s): %d urls", start, end, len(rows))
-    return str(path)
+    log.info("frontier for [%s, %s): %d urls (%d not to ask for)", start, end, len(rows), len(skip))
+    return str(path), reads
 
 
 # --- discovery without fetching articles (the yonhap_discover DAG) --------------------------------------
@@ -146,7 +192,7 @@ def read_one(fetcher: PoliteFetcher, url: str, parser) -> dict:
                             s.position] for s in result.items])
     if not result.items and not result.child_urls:
         read["reason"] = "no items: " + ("; ".join(result.problems[:3]) or "nothing matched")
-    return read
+    return flood_check(read)
 
 
 def discover(source: str, base_url: str, run_id: str, window: tuple[datetime, datetime] | None = None) -> dict:
