@@ -89,7 +89,7 @@ def run_night(night: date, run_id: str) -> dict:
 def run_night_summary(night: date, run_id: str) -> tuple[int, dict]:
     """(exit code, summary) of a night run by hand: every step's result, or the step that failed and why."""
     summary: dict = {"night": night.isoformat(), "run_id": run_id, "status": "ok"}
-    step = "crawl"
+    step, run = "crawl", None
     try:
         summary["crawl"] = crawl_night(night, run_id)
         run = summary["crawl"]["crawl_run_id"]
@@ -107,6 +107,8 @@ def run_night_summary(night: date, run_id: str) -> tuple[int, dict]:
         return 2, summary
     except Exception as exc:  # noqa: BLE001 - any failed step: said, with the step, never as a traceback
         summary.update(status="failed", failed_step=step, error=f"{type(exc).__name__}: {exc}")
+        if run is not None:  # the crawl step marks its own failures; a later step's is the run's too
+            crawl.mark_failed_if_possible(run, f"{step} failed: {summary['error']}")
         return 1, summary
     return 0, summary
 
