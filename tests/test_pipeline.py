@@ -41,7 +41,9 @@ def test_a_night_lands_in_every_table_and_a_rerun_changes_nothing(pipeline_env):
 
     before = table_checksums(url)
     again = nightly.run_night(NIGHT, run_id="test-run")
-    assert again["load"]["revisions_new"] == 0 and again["group"]["stories_new"] == 0
+    assert again["load"]["revisions_new"] == 0  # this load's own work: nothing
+    for counted in ("revisions_new", "stories", "stories_new", "stories_revised", "stories_unchanged"):
+        assert again["check"][counted] == steps["check"][counted], counted  # the night's totals: the same
     assert table_checksums(url) == before
     assert bucket_keys(pipeline_env) == keys
 
