@@ -70,7 +70,7 @@ def start_crawl_run(conn, *, run_id: str, source: str, start: datetime, end: dat
                               error = 'abandoned: its process ended without recording an outcome'
                        WHERE source = %s AND interval_start = %s AND crawl_run_id <> %s AND status = 'running'
                          AND started_at < now() - %s * interval '1 second'""",
-                    (source, start, crawl_run_id, CRAWL_TIMEOUT_SECONDS + 600))
+                    (source, start, crawl_run_id, crawl_timeout_seconds() + 600))
         return crawl_run_id
 
 
