@@ -10,6 +10,11 @@ A page that was fetched but could not be archived is recorded (fetch_failures, s
 night with pages missing from it is not done, and Airflow's retry of the task fetches them
 again. Pages fetched and archived before the failure stay recorded; keys name the bytes,
 so the retry adds nothing twice.
+
+A crawl stopped at WIREDESK_CRAWL_TIMEOUT records what it archived all the same (the manifest is
+written line by line) and fails with "crawl timed out"; the next run of the night takes those pages
+as its own and asks only for the rest. A run that ends with any error is marked failed with it
+(crawl_runs.error), never left 'running'.
 """
 from __future__ import annotations
 
