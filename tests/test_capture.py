@@ -1,0 +1,105 @@
+"""Capture passes on real components: the replay site with its clock, PostgreSQL, the S3 server, Scrapy."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from tests.conftest import point_pipeline_at
+from tests.helpers import count, table_checksums
+
+DAY = date(2023, 5, 9)
+
+
+@pytest.fixture
+def edited_site():
+    from replay.edits import day_with_edits
+    from replay.generate import generate_night
+    from replay.server import ReplaySite
+
+    night = day_with_edits(generate_night(DAY, 10, seed=3), seed=1, edit_rate=1.0)
+    site = ReplaySite(nights=[night]).start()
+    yield site, night
+    site.stop()
+
+
+@pytest.fixture
+def capture_env(database_url, s3_env, edited_site, tmp_path, monkeypatch):
+    site, night = edited_site
+    point_pipeline_at(monkeypatch, database_url, s3_env, site, tmp_path / "home")
+    return site, night, database_url
+
+
+def run_pass(site, when: datetime) -> dict:
+    from pipelines.capture import passes
+
+    site.set_clock(when)
+    return passes.run_pass(when).as_dict()
+
+
+def first_edited(night):
+    return min((a for a in night.articles if a.versions), key=lambda a: a.published)
+
+
+def test_in_place_edit_between_passes_gives_two_revisions_of_one_story(capture_env):
+    site, night, url = capture_env
+    article = first_edited(night)
+    edit_at = article.versions[1].modified if len(article.versions) > 1 else article.modified
+    before = article.published + timedelta(minutes=1)
+    first = run_pass(site, before)
+    assert first["new_articles"] >= 1 and first["failures"] == 0, first
+    assert not first["problems"], first
+    revs = f"SELECT count(*) FROM story_revisions WHERE article_id = '{article.article_id}'"
+    assert count(url, revs) == 1
+    # a pass at the same instant changes nothing
+    checksums = table_checksums(url)
+    again = run_pass(site, before)
+    assert again["new_articles"] == 0 and again["revisits"] == 0
+    assert table_checksums(url) == checksums
+
+    after = max(edit_at, before) + timedelta(hours=1, minutes=1)
+    second = run_pass(site, after)
+    assert second["changed"] >= 1, second
+    assert count(url, revs) == 2
+    assert count(url, f"SELECT count(DISTINCT story_id) FROM story_revisions WHERE article_id = '{article.article_id}'"
+                 " AND story_id IS NOT NULL") == 1
+    rows = count(url, f"""SELECT count(*) FROM story_timeline WHERE article_id = '{article.article_id}'
+                          AND first_captured_at IN ('{before.isoformat()}', '{after.isoformat()}')""")
+    assert rows == 2
+
+
+def test_unchanged_page_gives_no_revision_and_a_304_is_recorded_as_unchanged(capture_env):
+    site, night, url = capture_env
+    plain = [a for a in night.articles if not a.versions] or night.articles
+    article = min(plain, key=lambda a: a.published)
+    t0 = article.published + timedelta(minutes=1)
+    run_pass(site, t0)
+    before = count(url, "SELECT count(*) FROM story_revisions")
+    site.requests.clear()
+    later = run_pass(site, t0 + timedelta(hours=1))
+    assert later["revisits"] >= 1 and later["changed"] == 0, later
+    # the replay answers conditional requests: every unchanged revisit cost a 304
+    assert later["not_modified"] == later["revisits"] - later["failures"], later
+    views = [s for m, p, s in site.requests if p.startswith("/view/")]
+    assert views and set(views) <= {200, 304} and 304 in views
+    assert count(url, f"SELECT not_modified FROM capture_articles WHERE article_id = '{article.article_id}'") == 1
+    assert count(url, f"""SELECT count(*) FROM story_revisions WHERE article_id = '{article.article_id}'
+                          AND last_captured_at = '{(t0 + timedelta(hours=1)).isoformat()}'""") == 1
+
+
+def test_cli_prints_one_line_summary_and_refuses_bad_usage(capture_env, capsys, monkeypatch):
+    from pipelines.capture.__main__ import main
+
+    site, night, url = capture_env
+    when = datetime.combine(DAY, time(9, 0), tzinfo=night.articles[0].published.tzinfo)
+    site.set_clock(when)
+    assert main(["--now", when.isoformat()]) == 0
+    line = capsys.readouterr().out.strip()
+    summary = json.loads(line)
+    assert {"surfaces_read", "new_articles", "revisits", "changed", "unchanged", "not_modified",
+            "failures"} <= set(summary)
+    assert summary["surfaces_read"] >= 8 and summary["new_articles"] > 0
+    assert main(["--now", "yesterday"]) == 2
+    monkeypatch.setenv("WIREDESK_REVISIT_SCHEDULE", "1h<2h,1h<1h")
+    assert main(["--now", when.isoformat()]) == 2
