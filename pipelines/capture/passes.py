@@ -226,3 +226,12 @@ def _http_time(value: str | None) -> datetime | None:
         return parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def capture_for_run(data_interval_end: datetime) -> dict:
+    """The yonhap_capture DAG's task: one pass as of the end of its data interval; a failed surface or
+    store fails the task (Airflow retries it), after the pass recorded what it did."""
+    summary = run_pass(data_interval_end)
+    if summary.problems:
+        raise RuntimeError(f"capture pass at {summary.now}: {'; '.join(summary.problems)[:2000]}")
+    return summary.as_dict()
