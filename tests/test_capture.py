@@ -103,3 +103,26 @@ def test_cli_prints_one_line_summary_and_refuses_bad_usage(capture_env, capsys, 
     assert main(["--now", "yesterday"]) == 2
     monkeypatch.setenv("WIREDESK_REVISIT_SCHEDULE", "1h<2h,1h<1h")
     assert main(["--now", when.isoformat()]) == 2
+
+
+def test_a_replayed_morning_keeps_the_states_that_lived_an_hour(database_url, s3_env, tmp_path, monkeypatch):
+    """The Done-when day, smaller (make bench-capture runs the whole day with the nightly): passes every
+    20 minutes of the site's clock keep >= 95% of the states that lived an hour, LD revisions join their
+    story, no page is asked for more than 40 times and capture comes soon after publication."""
+    from pipelines.capture.bench import edited_day, replay_day
+    from pipelines.intervals import KST
+    from replay.server import ReplaySite
+
+    night = edited_day(DAY, 16, seed=2)
+    start = datetime.combine(DAY, time(6, 0), tzinfo=KST)
+    end = min(a.published for a in night.articles) + timedelta(hours=5)
+    with ReplaySite(nights=[night]).start() as site:
+        point_pipeline_at(monkeypatch, database_url, s3_env, site, tmp_path / "home")
+        figures = replay_day(site, night, start, end)
+    assert not figures["failed_passes"]
+    assert figures["states_lived_1h"] >= 5
+    assert figures["states_kept"] >= 0.95 * figures["states_lived_1h"], figures
+    assert figures["lds_joined"] == figures["lds"], figures
+    assert 1 <= figures["requests_max"] <= 40
+    assert figures["not_modified"] > 0
+    assert figures["delay_median_min"] <= 20, figures
