@@ -1,4 +1,4 @@
-"""The probe (python -m pipelines.discovery probe) and the yonhap_discover DAG's settings."""
+"""The probe (python -m pipelines.discovery probe) and the yonhap_capture DAG (settings, a pass under Airflow)."""
 from __future__ import annotations
 
 import json
