@@ -83,6 +83,7 @@ def surface_problems(reads: list[dict]) -> list[str]:
 def run_pass(now: datetime, *, source: str = SOURCE, base_url: str | None = None) -> PassSummary:
     if now.tzinfo is None:
         raise ValueError("the pass instant must carry its time zone")
+    now = datetime.fromisoformat(now.isoformat())  # a plain datetime: Airflow hands pendulum's, whose arithmetic differs
     plan = schedule.from_env()
     limit = max_fetches()
     base = (base_url or config.yonhap_base_url()).rstrip("/")
@@ -103,15 +104,22 @@ def run_pass(now: datetime, *, source: str = SOURCE, base_url: str | None = None
     fetched = fetch.fetch_targets([{k: t[k] for k in ("url", "article_id", "night", "etag", "last_modified")}
                                    for t in todo], now, base)
     record_fetched(source, now, plan, todo, fetched, summary)
-    with db.transaction() as conn, conn.cursor() as cur:
-        cur.execute("""INSERT INTO capture_passes (source, pass_at, summary) VALUES (%s, %s, %s)
-                       ON CONFLICT (source, pass_at) DO UPDATE SET summary = EXCLUDED.summary, finished_at = now()""",
-                    (source, now, Json(summary.as_dict())))
-    log.info("capture pass at %s: %s", now.isoformat(), summary.as_dict())
     archive = [f for f in fetched.failures if f.get("stage") == "archive"]
     if archive:
         summary.problems.append(crawl.archive_failure_message(archive, len(fetched.pages)))
+    record_pass(source, now, summary, did_something=bool(todo))
+    log.info("capture pass at %s: %s", now.isoformat(), summary.as_dict())
     return summary
+
+
+def record_pass(source: str, now: datetime, summary: PassSummary, did_something: bool) -> None:
+    """The pass's summary under its instant. A pass run again at that instant that fetched nothing keeps
+    the first run's record; one that did fetch (a retry after a failure) records its own."""
+    with db.transaction() as conn, conn.cursor() as cur:
+        cur.execute(f"""INSERT INTO capture_passes (source, pass_at, summary) VALUES (%s, %s, %s)
+                        ON CONFLICT (source, pass_at) DO {'UPDATE SET summary = EXCLUDED.summary, finished_at = now()'
+                                                          if did_something else 'NOTHING'}""",
+                    (source, now, Json(summary.as_dict())))
 
 
 def record_fetched(source: str, now: datetime, plan: schedule.Schedule, todo: list[dict], fetched: fetch.Fetched,
