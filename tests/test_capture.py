@@ -126,3 +126,73 @@ def test_a_replayed_morning_keeps_the_states_that_lived_an_hour(database_url, s3
     assert 1 <= figures["requests_max"] <= 40
     assert figures["not_modified"] > 0
     assert figures["delay_median_min"] <= 20, figures
+
+
+def test_revisit_schedule_decays_resets_on_change_and_keeps_the_budget():
+    from datetime import timezone
+
+    from pipelines.capture.schedule import DEFAULT_SCHEDULE, ScheduleError, parse
+
+    plan = parse(DEFAULT_SCHEDULE)
+    assert plan.end == timedelta(days=7) and plan.budget == 30
+    t0 = datetime(2023, 5, 9, 6, 0, tzinfo=timezone.utc)
+
+    def walk(changes_at: list[timedelta]) -> list[timedelta]:
+        fetched, last_changed, requests, seen = t0, t0, 1, [timedelta(0)]
+        while (due := plan.next_due(first_sighted=t0, last_changed=last_changed, fetched_at=fetched,
+                                    requests=requests)) is not None:
+            fetched, requests = due, requests + 1
+            if any(seen[-1] < c <= due - t0 for c in changes_at):
+                last_changed = due
+            seen.append(due - t0)
+        return seen
+
+    quiet = walk([])
+    gaps = [b - a for a, b in zip(quiet, quiet[1:])]
+    assert gaps[:12] == [timedelta(hours=1)] * 12  # hourly while quiet less than 12 h
+    assert gaps[12] == timedelta(hours=2) and max(gaps) >= timedelta(hours=24)  # then slower, then daily
+    assert len(quiet) <= 30 and quiet[-1] <= timedelta(days=7) and quiet[-1] > timedelta(days=5)
+    busy = walk([timedelta(minutes=45), timedelta(hours=4), timedelta(hours=26)])
+    assert len(busy) <= 30
+    # a change found at 26 h brings hourly revisits back
+    after = [t for t in busy if t >= timedelta(hours=26)]
+    assert after[1] - after[0] == timedelta(hours=1)
+    for bad in ("", "1h", "0m<1h", "1h<2h,1h<1h", "1x<2h"):
+        with pytest.raises(ScheduleError):
+            parse(bad)
+
+
+def test_replay_clock_serves_each_state_at_its_time_with_validators():
+    import urllib.error
+    import urllib.request
+
+    from replay.edits import day_with_edits
+    from replay.generate import generate_night
+    from replay.server import ReplaySite
+
+    night = day_with_edits(generate_night(DAY, 6, seed=3), seed=1, edit_rate=1.0)
+    article = first_edited(night)
+    states = article.states()
+
+    def get(headers=None):
+        request = urllib.request.Request(f"{site.base_url}/view/{article.article_id}", headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers, b""
+
+    with ReplaySite(nights=[night]).start() as site:
+        site.set_clock(article.published - timedelta(minutes=1))
+        assert get()[0] == 404  # not yet published
+        site.set_clock(article.published + timedelta(seconds=30))
+        status, headers, first = get()
+        assert status == 200 and states[0].paragraphs[-1].encode() in first
+        assert states[-1].paragraphs[-1].encode() not in first
+        assert get({"If-None-Match": headers["ETag"]})[0] == 304
+        assert get({"If-Modified-Since": headers["Last-Modified"]})[0] == 304
+        site.set_clock(states[1].modified)
+        status, _, second = get({"If-None-Match": headers["ETag"]})
+        assert status == 200 and states[1].paragraphs[-1].encode() in second
+        site.set_clock(None)  # no clock: the latest state, as before
+        assert states[-1].paragraphs[-1].encode() in get()[2]
