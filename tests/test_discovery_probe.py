@@ -118,6 +118,7 @@ def test_capture_dag_runs_a_pass_in_airflow(pipeline_env, tmp_path):
     assert count(url, "SELECT count(*) FROM discovery_reads WHERE discover_run_id IS NOT NULL AND reason IS NULL") == 9
     assert count(url, "SELECT count(*) FROM capture_articles WHERE first_captured_at IS NOT NULL") == 48
     assert count(url, "SELECT count(DISTINCT article_id) FROM story_revisions WHERE story_id IS NOT NULL") == 48
-    # the pass ran as of its data interval's end (the logical date given is inside that interval)
-    assert count(url, "SELECT count(*) FROM capture_passes WHERE pass_at = '2023-05-12T00:00:00+09:00'") == 1
+    # the pass ran as of its data interval's end: a manual run at 23:40 covers [23:20, 23:40)
+    assert count(url, "SELECT count(*) FROM capture_passes WHERE pass_at = '2023-05-11T23:40:00+09:00'") == 1
+    assert count(url, "SELECT count(*) FROM capture_passes") == 1
     assert len([p for _, p, _ in site.requests if p.startswith("/view/")]) == 48

@@ -68,7 +68,7 @@ def measure(site, night, end: datetime) -> dict:
     lds = [a for a in night.articles if a.label]
     joined = [a for a in lds if len(by_key[a.story_key]) == 1 and None not in by_key[a.story_key]]
     views = Counter(path.split("?")[0] for method, path, status in site.requests if path.startswith("/view/"))
-    delays = [(captured_at[a.article_id] - a.published.timestamp()) / 60 for a in night.articles
+    delays = [(float(captured_at[a.article_id]) - a.published.timestamp()) / 60 for a in night.articles
               if a.article_id in captured_at]
     return {"states_lived_1h": len(lived), "states_kept": len(kept), "lds": len(lds), "lds_joined": len(joined),
             "requests_mean": sum(views.values()) / max(1, len(views)), "requests_max": max(views.values(), default=0),
