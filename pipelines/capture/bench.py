@@ -62,10 +62,12 @@ def measure(site, night, end: datetime) -> dict:
         captured_at = dict(cur.fetchall())
     lived = [s for s in state_spans(night, end) if s[3] - s[2] >= timedelta(hours=1)]
     kept = [s for s in lived if s[1][-1] in stored.get(s[0], [])]
+    # an LD published by `end` joins its story when every stored page of the story sits in one story
     by_key: dict[str, set] = {}
     for a in night.articles:
-        by_key.setdefault(a.story_key, set()).update(story_of.get(a.article_id, {None}))
-    lds = [a for a in night.articles if a.label]
+        if a.published <= end:
+            by_key.setdefault(a.story_key, set()).update(story_of.get(a.article_id, {None}))
+    lds = [a for a in night.articles if a.label and a.published <= end]
     joined = [a for a in lds if len(by_key[a.story_key]) == 1 and None not in by_key[a.story_key]]
     views = Counter(path.split("?")[0] for method, path, status in site.requests if path.startswith("/view/"))
     delays = [(float(captured_at[a.article_id]) - a.published.timestamp()) / 60 for a in night.articles
