@@ -67,6 +67,17 @@ def test_in_place_edit_between_passes_gives_two_revisions_of_one_story(capture_e
     rows = count(url, f"""SELECT count(*) FROM story_timeline WHERE article_id = '{article.article_id}'
                           AND first_captured_at IN ('{before.isoformat()}', '{after.isoformat()}')""")
     assert rows == 2
+    # the night's coverage (run summary, nights view) counts the in-place state and the revisits
+    from pipelines import db
+    from pipelines.capture import coverage
+    from pipelines.nights_view import NIGHT_COLUMNS, _capture_cell
+
+    with db.transaction() as conn, conn.cursor() as cur:
+        cov = coverage.night_coverage(cur, article.published.date())
+    assert cov["in_place_states"] >= 1 and cov["revisits"] >= 1 and cov["max_requests_per_article"] >= 2
+    assert cov["articles_captured"] == cov["articles_sighted"] and cov["median_delay_min"] == 0.0
+    assert "capture" in [name for name, _ in NIGHT_COLUMNS]
+    assert f"{cov['in_place_states']} in-place states" in _capture_cell({"summary": {"capture": cov}}, None)
 
 
 def test_unchanged_page_gives_no_revision_and_a_304_is_recorded_as_unchanged(capture_env):
