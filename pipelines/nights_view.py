@@ -265,8 +265,8 @@ NIGHT_COLUMNS = [
     ("failed extract", _number("pages_failed_extract")), ("failures by reason", _reasons_cell),
     ("revisions new", _number("revisions_new")), ("stories", _number("stories")), ("new", _number("stories_new")),
     ("revised", _number("stories_revised")), ("unchanged", _number("stories_unchanged")),
-    ("coverage / drift", _coverage_cell), ("capture", _capture_cell), ("problems, warnings", _problems_cell),
-    ("failed task logs", _task_logs_cell),
+    ("coverage / drift", _coverage_cell), ("problems, warnings", _problems_cell),
+    ("failed task logs", _task_logs_cell), ("capture", _capture_cell),
 ]
 
 
