@@ -130,7 +130,7 @@ def test_a_replayed_morning_keeps_the_states_that_lived_an_hour(database_url, s3
     with ReplaySite(nights=[night]).start() as site:
         point_pipeline_at(monkeypatch, database_url, s3_env, site, tmp_path / "home")
         figures = replay_day(site, night, start, end)
-    assert not figures["failed_passes"]
+    assert not figures["failed_passes"], [(p["now"], p["failed"], p["problems"]) for p in figures["failed_passes"]]
     assert figures["states_lived_1h"] >= 5
     assert figures["states_kept"] >= 0.95 * figures["states_lived_1h"], figures
     assert figures["lds_joined"] == figures["lds"], figures

@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"now": args.now, "problems": [f"{type(exc).__name__}: {exc}"[:500]]}))
         return 1
     result = summary.as_dict()
-    print(json.dumps({"now": result["now"], **{k: result[k] for k in KEYS}, "problems": result["problems"]}))
+    print(json.dumps({"now": result["now"], **{k: result[k] for k in KEYS}, "problems": result["problems"],
+                      "failed": result["failed"]}))
     return 1 if summary.problems else 0
 
 

@@ -40,6 +40,7 @@ class PassSummary:
     failures: int = 0
     sighted: int = 0
     problems: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -220,6 +221,8 @@ def _spent(cur, source: str, now: datetime, plan: schedule.Schedule, target: dic
         summary.revisits += 1
     if error:
         summary.failures += 1
+        if len(summary.failed) < 10:  # a sample with reasons; every one is in capture_articles.last_error
+            summary.failed.append(f"{target['url']}: {error}"[:300])
     elif not_modified:
         summary.not_modified += 1
     elif not first:
