@@ -111,6 +111,12 @@ def test_cli_prints_one_line_summary_and_refuses_bad_usage(capture_env, capsys, 
     assert {"surfaces_read", "new_articles", "revisits", "changed", "unchanged", "not_modified",
             "failures"} <= set(summary)
     assert summary["surfaces_read"] >= 8 and summary["new_articles"] > 0
+    # a surface that fails: the pass still captures what the others named, and says so with exit 1
+    site.add_fault(r"^/RSS/news\.xml", "404")
+    assert main(["--now", (when + timedelta(minutes=20)).isoformat()]) == 1
+    failed = json.loads(capsys.readouterr().out.strip())
+    assert any("/RSS/news.xml" in p and "http_404" in p for p in failed["problems"]), failed
+    site.clear_faults()
     assert main(["--now", "yesterday"]) == 2
     monkeypatch.setenv("WIREDESK_REVISIT_SCHEDULE", "1h<2h,1h<1h")
     assert main(["--now", when.isoformat()]) == 2
