@@ -16,8 +16,8 @@ def record_sightings(cur, source: str, now: datetime, sightings: list[tuple[str,
     rows = {url: (source, url, article_id, night, surface, now) for url, article_id, surface, night in sightings}
     inserted = execute_values(cur, """
         INSERT INTO capture_articles (source, url, article_id, night, surface, first_sighted_at) VALUES %s
-        ON CONFLICT (source, url) DO UPDATE SET first_sighted_at = least(capture_articles.first_sighted_at,
-                                                                          EXCLUDED.first_sighted_at)
+        ON CONFLICT (source, url) DO UPDATE SET first_sighted_at = EXCLUDED.first_sighted_at
+            WHERE EXCLUDED.first_sighted_at < capture_articles.first_sighted_at
         RETURNING (xmax = 0)""", list(rows.values()), fetch=True)
     return sum(1 for (new,) in inserted if new)
 
