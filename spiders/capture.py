@@ -45,7 +45,9 @@ class CaptureSpider(YonhapSpider):
 
     def parse_capture(self, response, row: dict):
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        header = lambda name: response.headers.get(name, b"").decode("latin-1") or None  # noqa: E731
+        def header(name: str) -> str | None:
+            return response.headers.get(name, b"").decode("latin-1") or None
+
         if response.status == 304:
             yield PageNotModified(source=self.source, night=row["night"], article_id=row["article_id"],
                                   url=response.url, fetched_at=fetched_at, etag=header("ETag"),
