@@ -128,6 +128,7 @@ def record_fetched(source: str, now: datetime, plan: schedule.Schedule, todo: li
     """Archive references, revisions and capture state for what the spider brought back, in one
     transaction; then group the new revisions."""
     by_id = {t["article_id"]: t for t in todo}
+    load._worker_store = None  # read back from the store of the current settings, as load.load_batch does
     extracted = {key: (record, reason) for key, record, reason in
                  load.map_extract([(p["raw_key"], p["url"]) for p in fetched.pages])}
     answered: set[str] = set()
