@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv dev demo test test-fast test-e2e-loaded bench bench-celery bench-extract eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
+.PHONY: venv dev demo test test-fast test-e2e-loaded bench bench-capture bench-celery bench-extract eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
 
 # The virtual environment, installed from the pinned constraints (uv if it installs, else pip).
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -40,6 +40,10 @@ bench: $(STAMP)
 	$(PY) -m pipelines.bench
 
 # A generated night through Airflow on CeleryExecutor, with one worker and with two (docs/scaling.md).
+# A replayed day of 300 pages with in-place edits: capture every 20 min 06:00 -> 12:00 next day + the nightly.
+bench-capture: $(STAMP)
+	$(PY) -m pipelines.capture.bench
+
 bench-celery: $(STAMP)
 	$(PY) -m pipelines.bench_celery
 

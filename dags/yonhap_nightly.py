@@ -3,7 +3,7 @@
 
 Every night at 01:30 KST, archive the previous KST day of Yonhap English wire copy:
 
-1. **crawl**: the `yonhap` spider fetches the day's frontier (what `yonhap_discover` saw) and what it
+1. **crawl**: the `yonhap` spider fetches the day's frontier (what `yonhap_capture` saw) and what it
    discovers itself (RSS, news sitemap, listings as the backstop), politely, and archives each raw page
    (content-addressed) before anything else;
 2. **load**: `plan_batches` cuts the night's archived pages into batches of raw-key ranges;

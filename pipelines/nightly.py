@@ -56,7 +56,10 @@ def group_run(crawl_run_id: int) -> dict:
 
 
 def check_run(crawl_run_id: int) -> dict:
-    return checks.check_crawl_run(crawl_run_id)
+    summary = checks.check_crawl_run(crawl_run_id)
+    from pipelines.capture import coverage  # the night's capture passes, beside the night's own figures
+
+    return {**summary, "capture": coverage.record_on_run(crawl_run_id)}
 
 
 def asset_extra(summary: dict, night: str | None, crawl_run_id: int) -> dict:

@@ -241,6 +241,12 @@ def _coverage_cell(r: dict, af: dict | None) -> str:
     return f"<td>{_e(_coverage(r['summary'] or {}, short=True))}</td>"
 
 
+def _capture_cell(r: dict, af: dict | None) -> str:
+    from pipelines.capture.coverage import line
+
+    return f"<td>{_e(line((r['summary'] or {}).get('capture')))}</td>"
+
+
 def _problems_cell(r: dict, af: dict | None) -> str:
     flagged = "<br>".join(_e(headline(p)) for p in nights.problems_and_warnings(r["summary"] or {}))
     return f"<td class='bad'>{flagged}</td>"
@@ -260,7 +266,7 @@ NIGHT_COLUMNS = [
     ("revisions new", _number("revisions_new")), ("stories", _number("stories")), ("new", _number("stories_new")),
     ("revised", _number("stories_revised")), ("unchanged", _number("stories_unchanged")),
     ("coverage / drift", _coverage_cell), ("problems, warnings", _problems_cell),
-    ("failed task logs", _task_logs_cell),
+    ("failed task logs", _task_logs_cell), ("capture", _capture_cell),
 ]
 
 

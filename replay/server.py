@@ -1,12 +1,15 @@
 """ReplaySite: a threaded local HTTP server shaped like en.yna.co.kr, with switchable faults."""
 from __future__ import annotations
 
+import hashlib
 import re
 import socket
 import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from . import render, surfaces
@@ -14,6 +17,8 @@ from .chrome import SiteLinks
 from .faults import Fault, FaultTable, gzip_bomb
 from .model import KST, Article, Night
 from .options import SiteOptions
+
+UTC = timezone.utc
 
 LISTING_PAGE = re.compile(r"^(?P<base>/[a-z-]+(?:/[a-z-]+)?)(?:/(?P<page>\d{1,4}))?/?$")
 SITEMAP_CHILDREN = ("/news-sitemap-1.xml", "/news-sitemap-2.xml")
@@ -103,15 +108,29 @@ class ReplaySite:
             states[index]  # raises IndexError on a bad index
             self._version[article_id] = index
 
+    def set_clock(self, when: datetime | None) -> None:
+        """Serve pages and surfaces as of `when` (aware); None: no clock, every page in its latest state."""
+        self.options = replace(self.options, now=when)
+
     def article(self, article_id: str) -> Article | None:
-        """The article as currently served (after set_version)."""
+        """The article as currently served: the state set_version chose, or with the clock set the state
+        in place at that time (None before it was published), else the latest state."""
         a = self._articles.get(article_id)
-        if a is None or article_id not in self._version:
+        if a is None:
+            return None
+        if article_id in self._version:
+            return a.states()[self._version[article_id]]
+        now = self.options.now
+        if now is None:
             return a
-        return a.states()[self._version[article_id]]
+        if a.published > now:
+            return None
+        states = a.states()
+        # an edit in place takes effect at its modified time; the first state stands from publication
+        return next((s for s in reversed(states) if s.modified <= now), states[0])
 
     def articles_newest_first(self) -> list[Article]:
-        return [self.article(a.article_id) for a in self._newest_first]
+        return [s for s in (self.article(a.article_id) for a in self._newest_first) if s is not None]
 
     def _record(self, method: str, path: str, status: int) -> None:
         with self._requests_lock:
@@ -255,6 +274,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_oversize(int(float(params["size_mb"]) * 1024 * 1024), bool(params["declare_length"]),
                                        send_body)
         status, ctype, body = site.route(self.path, broken_layout=(kind == "broken_layout"))
+        headers = self._validators(site, status, body)
+        if headers and self._not_modified(headers):
+            return self._send(304, ctype, b"", False, headers)
         if kind == "truncate":
             self.send_response(status)
             self.send_header("Content-Type", ctype)
@@ -264,7 +286,34 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body[: len(body) // 2])
             self.close_connection = True
             return status
-        return self._send(status, ctype, body, send_body)
+        return self._send(status, ctype, body, send_body, headers)
+
+    def _validators(self, site: ReplaySite, status: int, body: bytes) -> dict:
+        """ETag (the body's hash) and Last-Modified (the state's modified time) of an article page."""
+        path = urlsplit(self.path).path
+        if status != 200 or not path.startswith("/view/"):
+            return {}
+        article = site.article(path[len("/view/"):].strip("/"))
+        if article is None:
+            return {}
+        return {"ETag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+                "Last-Modified": format_datetime(article.modified.astimezone(UTC), usegmt=True)}
+
+    def _not_modified(self, headers: dict) -> bool:
+        """RFC 9110: If-None-Match decides when present; else If-Modified-Since against Last-Modified."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+            return headers["ETag"] in tags or "*" in tags
+        since = self.headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        modified = parsedate_to_datetime(headers["Last-Modified"])
+        return when.tzinfo is not None and modified <= when
 
     def _send(self, status: int, ctype: str, body: bytes, send_body: bool, headers: dict | None = None) -> int:
         self.send_response(status)

@@ -20,6 +20,21 @@ class FetchedPage:
     sha256: str | None = None
     size_bytes: int = 0
     archived_new: bool = False
+    etag: str | None = None  # the response's validators, for a later conditional request (capture)
+    last_modified: str | None = None
+
+
+@dataclass
+class PageNotModified:
+    """A conditional request answered 304: the page is as it was at the last fetch (capture)."""
+
+    source: str
+    night: str
+    article_id: str
+    url: str
+    fetched_at: str
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import date
 
 from pipelines import config
 from pipelines.rawstore import RawStoreError, open_store
-from spiders.items import FetchedPage, FetchFailure, SurfaceRead
+from spiders.items import FetchedPage, FetchFailure, PageNotModified, SurfaceRead
 
 
 class ArchiveRawPipeline:
@@ -62,10 +62,11 @@ class ManifestPipeline:
         self.file.close()
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, (FetchedPage, FetchFailure)):
+        if not isinstance(item, (FetchedPage, FetchFailure, PageNotModified)):
             return item  # discovery records go to their own file (DiscoveryManifestPipeline)
         record = dataclasses.asdict(item)
-        record["kind"] = "page" if isinstance(item, FetchedPage) else "failure"
+        record["kind"] = ("page" if isinstance(item, FetchedPage)
+                          else "not_modified" if isinstance(item, PageNotModified) else "failure")
         record.pop("body", None)
         self.file.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.file.flush()  # a killed crawl keeps every line written so far

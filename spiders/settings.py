@@ -2,7 +2,7 @@
 from pipelines import config
 
 BOT_NAME = "wiredesk"
-SPIDER_MODULES = ["spiders.yonhap"]
+SPIDER_MODULES = ["spiders.yonhap", "spiders.capture"]
 USER_AGENT = "wiredesk/0.1 (+https://github.com/wiredesk/wiredesk; news archive research crawler)"
 
 ROBOTSTXT_OBEY = True

@@ -1,4 +1,4 @@
-"""The probe (python -m pipelines.discovery probe) and the yonhap_discover DAG's settings."""
+"""The probe (python -m pipelines.discovery probe) and the yonhap_capture DAG (settings, a pass under Airflow)."""
 from __future__ import annotations
 
 import json
@@ -83,13 +83,13 @@ def test_probe_command_line(loopback):
     assert proc.stdout.startswith(f"probe of {site.base_url} for night 2023-05-11 (KST)")
 
 
-def test_discover_dag_settings(tmp_path):
+def test_capture_dag_settings(tmp_path):
     env = airflow_runs.airflow_env(tmp_path / "airflow")
     code = """
 import json, runpy
 from airflow.sdk.definitions.dag import DAG
-ns = runpy.run_path('dags/yonhap_discover.py')
-(dag,) = [v for v in ns.values() if isinstance(v, DAG)] or [ns['yonhap_discover']()]
+ns = runpy.run_path('dags/yonhap_capture.py')
+(dag,) = [v for v in ns.values() if isinstance(v, DAG)] or [ns['yonhap_capture']()]
 print(json.dumps({'timetable': type(dag.timetable).__name__, 'tz': str(dag.timetable.timezone),
   'catchup': dag.catchup, 'max_active_runs': dag.max_active_runs, 'tags': sorted(dag.tags), 'doc': bool(dag.doc_md),
   'retries': [t.retries for t in dag.tasks], 'tasks': sorted(t.task_id for t in dag.tasks)}))
@@ -99,21 +99,26 @@ print(json.dumps({'timetable': type(dag.timetable).__name__, 'tz': str(dag.timet
     assert proc.returncode == 0, proc.stderr[-3000:]
     info = json.loads(proc.stdout.strip().splitlines()[-1])
     assert info == {"timetable": "CronDataIntervalTimetable", "tz": "Asia/Seoul", "catchup": False,
-                    "max_active_runs": 1, "tags": ["discovery", "wiredesk", "yonhap"], "doc": True,
-                    "retries": [2], "tasks": ["discover"]}
+                    "max_active_runs": 1, "tags": ["capture", "discovery", "wiredesk", "yonhap"], "doc": True,
+                    "retries": [2], "tasks": ["capture"]}
 
 
 @pytest.mark.slow
-def test_discover_dag_runs_in_airflow_and_fills_the_frontier(pipeline_env, tmp_path):
+def test_capture_dag_runs_a_pass_in_airflow(pipeline_env, tmp_path):
     from helpers import count
 
     env = airflow_runs.airflow_env(tmp_path / "airflow")
     airflow_runs.ensure_metadata_db(env)
-    proc = airflow_runs.dags_test("yonhap_discover", "2023-05-11T23:40:00+09:00", env)
+    proc = airflow_runs.dags_test("yonhap_capture", "2023-05-11T23:40:00+09:00", env)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
     url = pipeline_env["database_url"]
     site = pipeline_env["site"]
-    # every article of the site is in a feed or the sitemap; nothing was fetched
+    # every article of the site is in a feed or the sitemap, and the pass fetched and stored each
     assert count(url, "SELECT count(DISTINCT article_id) FROM discovery_frontier") == 48
     assert count(url, "SELECT count(*) FROM discovery_reads WHERE discover_run_id IS NOT NULL AND reason IS NULL") == 9
-    assert not [p for _, p, _ in site.requests if p.startswith("/view/")]
+    assert count(url, "SELECT count(*) FROM capture_articles WHERE first_captured_at IS NOT NULL") == 48
+    assert count(url, "SELECT count(DISTINCT article_id) FROM story_revisions WHERE story_id IS NOT NULL") == 48
+    # the pass ran as of its data interval's end: a manual run at 23:40 covers [23:20, 23:40)
+    assert count(url, "SELECT count(*) FROM capture_passes WHERE pass_at = '2023-05-11T23:40:00+09:00'") == 1
+    assert count(url, "SELECT count(*) FROM capture_passes") == 1
+    assert len([p for _, p, _ in site.requests if p.startswith("/view/")]) == 48

@@ -1,4 +1,5 @@
-"""What the yonhap_discover DAG's task does, importable and testable without Airflow."""
+"""Discovery alone, as a DAG task once ran it (feeds and sitemaps into the frontier, no fetch): kept for
+the coverage tests and for reading surfaces by hand; the `yonhap_capture` DAG now reads them in each pass."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -1,4 +1,4 @@
-"""A small polite fetcher for discovery reads outside Scrapy (the discover DAG's task, the probe).
+"""A small polite fetcher for discovery reads outside Scrapy (capture passes, the discovery CLI, the probe).
 
 Reads a handful of urls per run, so a plain urllib client does: it obeys robots.txt
 (urllib.robotparser), refuses non-public addresses at every hop exactly as the spider does

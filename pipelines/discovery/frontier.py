@@ -1,6 +1,6 @@
 """The frontier: every article url a surface named, with when it was first seen and the time it gave.
 
-Filled by the `yonhap_discover` DAG (feeds and sitemaps every 20 minutes: a feed holds only the latest
+Filled by the `yonhap_capture` DAG (feeds and sitemaps every 20 minutes: a feed holds only the latest
 ~100 items, so one read at night misses most of the day) and by each nightly crawl's own discovery.
 The nightly crawl fetches its night's frontier (`write_night_file`) besides what it discovers itself.
 Upserts are idempotent: a url seen again by the same surface keeps its first sighting.
@@ -149,7 +149,7 @@ def write_night_file(source: str, start: datetime, end: datetime, path: Path,
     return str(path), reads
 
 
-# --- discovery without fetching articles (the yonhap_discover DAG) --------------------------------------
+# --- discovery without fetching articles (the capture passes read surfaces with it) -----------------------------------
 
 def read_surfaces(base_url: str, *, feeds: bool = True, sitemap: bool = True,
                   fetcher: PoliteFetcher | None = None) -> list[dict]:
