@@ -7,7 +7,9 @@ the same after a clean run, a rerun, or a rerun after any interruption:
 
 - the night's runs: every crawl run of the same source and interval;
 - the night's pages: the raw pages those runs fetched;
-- the night's revisions: revisions whose raw page was first catalogued by one of the night's runs;
+- the night's revisions: revisions whose raw page was first catalogued by one of the night's runs,
+  and revisions that a capture pass stored (their page has no crawl run) of an article whose capture
+  night is this night: capture stores most states before the nightly runs, and they are the night's;
 - the night's stories: stories holding a revision of an article of the night's pages. A story is
   new when it holds revisions of the night and none of an earlier night, revised when it holds
   both, unchanged when it holds none of the night's revisions (its article was fetched again,
@@ -23,9 +25,12 @@ NIGHT_CTE = """
         SELECT DISTINCT p.raw_key, p.article_id, p.url FROM crawl_run_pages x JOIN raw_pages p USING (raw_key)
         WHERE x.crawl_run_id IN (SELECT crawl_run_id FROM night_runs)),
     revision_night AS (
-        SELECT r.revision_id, r.story_id, f.interval_start
+        SELECT r.revision_id, r.story_id, r.article_id,
+               coalesce((f.interval_start AT TIME ZONE 'Asia/Seoul')::date, ca.night) AS night
         FROM story_revisions r JOIN raw_pages p ON p.raw_key = r.raw_key
-        JOIN crawl_runs f ON f.crawl_run_id = p.first_crawl_run_id)"""
+        LEFT JOIN crawl_runs f ON f.crawl_run_id = p.first_crawl_run_id
+        LEFT JOIN capture_articles ca ON p.first_crawl_run_id IS NULL AND ca.source = r.source
+                                      AND ca.article_id = r.article_id)"""
 
 
 def night_totals(cur, crawl_run_id: int) -> dict:
@@ -33,19 +38,22 @@ def night_totals(cur, crawl_run_id: int) -> dict:
     night of `crawl_run_id` (see the module's doc)."""
     cur.execute(f"""
         WITH {NIGHT_CTE},
-        night AS (SELECT source, interval_start FROM crawl_runs WHERE crawl_run_id = %(run)s),
+        night AS (SELECT source, (interval_start AT TIME ZONE 'Asia/Seoul')::date AS night
+                  FROM crawl_runs WHERE crawl_run_id = %(run)s),
         touched AS (
             SELECT DISTINCT r.story_id FROM story_revisions r
-            WHERE r.story_id IS NOT NULL AND r.article_id IN (SELECT article_id FROM night_pages)),
+            WHERE r.story_id IS NOT NULL
+              AND (r.article_id IN (SELECT article_id FROM night_pages)
+                   OR r.revision_id IN (SELECT revision_id FROM revision_night
+                                        WHERE night = (SELECT night FROM night)))),
         per_story AS (
             SELECT t.story_id,
-                   count(v.revision_id) FILTER (WHERE v.interval_start = (SELECT interval_start FROM night)) AS own,
-                   count(v.revision_id) FILTER (WHERE v.interval_start < (SELECT interval_start FROM night)) AS earlier
+                   count(v.revision_id) FILTER (WHERE v.night = (SELECT night FROM night)) AS own,
+                   count(v.revision_id) FILTER (WHERE v.night < (SELECT night FROM night)) AS earlier
             FROM touched t LEFT JOIN revision_night v ON v.story_id = t.story_id
             GROUP BY t.story_id)
         SELECT (SELECT count(DISTINCT url) FROM night_pages),
-               (SELECT count(*) FROM story_revisions r JOIN raw_pages p ON p.raw_key = r.raw_key
-                WHERE p.first_crawl_run_id IN (SELECT crawl_run_id FROM night_runs)),
+               (SELECT count(*) FROM revision_night WHERE night = (SELECT night FROM night)),
                count(*), count(*) FILTER (WHERE own > 0 AND earlier = 0),
                count(*) FILTER (WHERE own > 0 AND earlier > 0), count(*) FILTER (WHERE own = 0)
         FROM per_story""", {"run": crawl_run_id})

@@ -214,3 +214,25 @@ def test_replay_clock_serves_each_state_at_its_time_with_validators():
         assert status == 200 and states[1].paragraphs[-1].encode() in second
         site.set_clock(None)  # no clock: the latest state, as before
         assert states[-1].paragraphs[-1].encode() in get()[2]
+
+
+def test_states_capture_stored_count_for_their_articles_night(capture_env):
+    """The nightly is the unit of account: revisions a capture pass stored before it ran are the night's
+    revisions, and their stories are the night's new stories, not 'unchanged'."""
+    from pipelines import nightly
+    from pipelines.intervals import KST
+
+    site, night, url = capture_env
+    article = first_edited(night)
+    before = article.published + timedelta(minutes=1)
+    run_pass(site, before)
+    run_pass(site, before + timedelta(hours=5))
+    assert count(url, "SELECT count(*) FROM story_revisions") >= 2
+    site.set_clock(datetime.combine(DAY + timedelta(days=1), time(1, 30), tzinfo=KST))
+    code, summary = nightly.run_night_summary(DAY, "after-capture")
+    assert code == 0, summary
+    check = summary["check"]
+    revisions = count(url, "SELECT count(*) FROM story_revisions")
+    stories = count(url, "SELECT count(DISTINCT story_id) FROM story_revisions WHERE story_id IS NOT NULL")
+    assert check["revisions_new"] == revisions, check
+    assert (check["stories_new"], check["stories_unchanged"]) == (stories, 0), check
