@@ -122,10 +122,17 @@ def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: li
         if pages:
             execute_values(cur, """
                 INSERT INTO raw_pages (raw_key, source, article_id, url, sha256, http_status, content_type,
-                                       size_bytes, fetched_at, first_crawl_run_id)
-                VALUES %s ON CONFLICT (raw_key) DO NOTHING""",
+                                       size_bytes, fetched_at, first_crawl_run_id, warc_key, warc_offset,
+                                       warc_length, warc_record_id, warc_date, warc_payload_digest)
+                VALUES %s ON CONFLICT (raw_key) DO UPDATE SET warc_key = EXCLUDED.warc_key,
+                    warc_offset = EXCLUDED.warc_offset, warc_length = EXCLUDED.warc_length,
+                    warc_record_id = EXCLUDED.warc_record_id, warc_date = EXCLUDED.warc_date,
+                    warc_payload_digest = EXCLUDED.warc_payload_digest
+                WHERE raw_pages.warc_key IS NULL AND EXCLUDED.warc_key IS NOT NULL""",
+                # a page archived before WARC was written gets its first WARC location; never moved after
                 [(p["raw_key"], p["source"], p["article_id"], p["url"], p["sha256"], p["http_status"],
-                  p["content_type"], p["size_bytes"], p["fetched_at"], crawl_run_id) for p in pages])
+                  p["content_type"], p["size_bytes"], p["fetched_at"], crawl_run_id, *warc_columns(p))
+                 for p in {p["raw_key"]: p for p in reversed(pages)}.values()])  # once a key (DO UPDATE)
             execute_values(cur, "INSERT INTO crawl_run_pages (crawl_run_id, raw_key) VALUES %s ON CONFLICT DO NOTHING",
                            [(crawl_run_id, p["raw_key"]) for p in pages])
             # A url fetched now resolves its earlier fetch failures for this night.
@@ -146,6 +153,12 @@ def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: li
                               pages_archived_new = %s, pages_failed = %s WHERE crawl_run_id = %s""",
                     (len(pages) + len(failures), len(pages), sum(p["archived_new"] for p in pages),
                      len(failures), crawl_run_id))
+
+
+def warc_columns(page: dict) -> tuple:
+    """raw_pages' WARC columns from a manifest line (spiders/warc.py); all None when not written."""
+    return tuple(page.get(name) for name in ("warc_key", "warc_offset", "warc_length", "warc_record_id",
+                                             "warc_date", "warc_payload_digest"))
 
 
 def _unique_failures(failures: list[dict], interval_start: datetime, crawl_run_id: int) -> list[tuple]:

@@ -20,6 +20,13 @@ class FetchedPage:
     sha256: str | None = None
     size_bytes: int = 0
     archived_new: bool = False
+    # where the payload is in WARC: the response record (spiders/warc.py; a revisit points to its original)
+    warc_key: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    warc_record_id: str | None = None
+    warc_date: str | None = None
+    warc_payload_digest: str | None = None
 
 
 @dataclass

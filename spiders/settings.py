@@ -41,7 +41,15 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "spiders.middlewares.SafeRedirectMiddleware": 600,
+    # next to the downloader: every attempt and hop, the body before content decoding (590)
+    "spiders.warc.WarcRecorderMiddleware": 950,
 }
+SPIDER_MIDDLEWARES = {"spiders.warc.WarcLocationMiddleware": 100}
+
+# WARC files of every fetch (spiders/warc.py, docs/warc.md): rotated at this size, spooled locally first.
+WIREDESK_WARC_ENABLED = True
+WIREDESK_WARC_MAX_BYTES = 1024 ** 3
+WIREDESK_WARC_SPOOL = None  # default WIREDESK_HOME/warc-spool
 
 ITEM_PIPELINES = {
     "spiders.pipelines.ArchiveRawPipeline": 100,
