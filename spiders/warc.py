@@ -9,8 +9,8 @@ as the 304 response it is.
 
 What is kept, and what Scrapy/Twisted change before we see it (docs/warc.md):
 - payload: the entity body as received, before content decoding (gzip/br stay encoded); Twisted has
-  already removed chunked transfer coding, so a `Transfer-Encoding` header is dropped from the record
-  (the payload is not chunked) and the record says so in `WARC-Wiredesk-Note`;
+  already removed chunked transfer coding and its `Transfer-Encoding` header (should one reach us, it
+  is dropped, since the payload is not chunked, and `WARC-Wiredesk-Note` says so);
 - headers: every header line and value as received, names in Twisted's canonical capitalisation;
 - status line: protocol and code as received, the reason phrase is the standard one for the code
   (Scrapy keeps no phrase);
