@@ -105,8 +105,10 @@ def headline_in_browser(chromium: str, profile: Path, url: str) -> str:
     with Chromium(chromium, profile) as browser:
         page = browser.new_page()
         page.navigate(url)
-        return page.wait_for("document.querySelector('h1.tit') && document.querySelector('h1.tit').innerText",
-                             timeout=60)
+        # pywb's framed replay: the archived page is in the iframe under its banner (same origin)
+        return page.wait_for("""(() => { const frame = document.querySelector('iframe');
+            const doc = frame && frame.contentDocument; const h1 = doc && doc.querySelector('h1.tit');
+            return h1 && h1.innerText; })()""", timeout=60)
 
 
 def test_pywb_replays_the_night_and_a_revisit_resolves_to_the_original(archived, pywb_bin, wayback, chromium,
@@ -134,7 +136,7 @@ def test_pywb_replays_the_night_and_a_revisit_resolves_to_the_original(archived,
     from replay.stories import nights
 
     title = next(a.title for n in nights() for a in n.articles if a.article_id == article)
-    shown = headline_in_browser(chromium, tmp_path / "profile", f"{base}/{name}/{revisit['timestamp']}mp_/{url}")
+    shown = headline_in_browser(chromium, tmp_path / "profile", f"{base}/{name}/{revisit['timestamp']}/{url}")
     assert shown.strip() == title
 
 
@@ -163,7 +165,9 @@ def test_three_nights_exported_to_warc_and_wacz_read_back_in_pywb(archived, pywb
             assert record["payload"] == served(record["uri"])
     with zipfile.ZipFile(result["wacz"]) as package:
         names = package.namelist()
-    assert "datapackage.json" in names and any(n.startswith("archive/") and n.endswith(".warc.gz") for n in names)
+        assert "datapackage.json" in names and any(n.startswith("archive/") and n.endswith(".warc.gz") for n in names)
+        listed = [json.loads(line) for line in package.read("pages/pages.jsonl").decode().splitlines()[1:]]
+    assert {p["url"] for p in listed} == {f"{site.base_url}/view/{a}" for ids in pages.values() for a in ids}
 
     for label, source in (("warc", warc), ("wacz", Path(result["wacz"]))):
         from pipelines.warc.pywb import make_collection

@@ -73,6 +73,17 @@ def rebuilt_record(writer: WARCWriter, raw_key: str, url: str, status: int, cont
                                                         "WARC-Wiredesk-Rebuilt": REBUILT_NOTE.format(raw_key=raw_key)})
 
 
+def write_pages(path: Path, rows: list[tuple]) -> None:
+    """The WACZ page list (json-pages-1.0): each archived page, by url and capture time."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}) + "\n")
+        for raw_key, url, _status, _type, fetched_at, *_ in rows:
+            handle.write(json.dumps({"id": raw_key, "url": url,
+                                     "ts": fetched_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}) + "\n")
+
+
 def export_range(conn, store, source: str, first: date, last: date, out_dir: Path, wacz: bool = False) -> ExportResult:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,9 +118,12 @@ def export_range(conn, store, source: str, first: date, last: date, out_dir: Pat
     if wacz:
         wacz_path = out_dir / f"{name}.wacz"
         tmp_wacz = out_dir / f".tmp-{name}.wacz"
+        pages = out_dir / f".tmp-{name}.pages.jsonl"
+        write_pages(pages, rows)
         proc = subprocess.run([str(Path(sys.executable).with_name("wacz")), "create", "-o", str(tmp_wacz),
-                               "--detect-pages", "--title", f"wiredesk {source} {first}..{last}", str(final)],
+                               "-p", str(pages), "--title", f"wiredesk {source} {first}..{last}", str(final)],
                               capture_output=True, text=True, timeout=3600)
+        pages.unlink(missing_ok=True)
         if proc.returncode != 0:
             tmp_wacz.unlink(missing_ok=True)
             raise RuntimeError(f"wacz create failed: {proc.stderr.strip()[-500:]}")

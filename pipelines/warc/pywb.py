@@ -64,11 +64,12 @@ def make_collection(bin_dir: Path, root: Path, name: str, files: list[Path]) -> 
     collection = root / "collections" / name
     if collection.exists():
         shutil.rmtree(collection)
-    for args in (["init", name], ["add", name, *map(str, files)]):
+    unpack = ["--unpack-wacz"] if any(str(f).endswith(".wacz") for f in files) else []  # pywb 2.10 needs it
+    for args in (["init", name], ["add", *unpack, name, *map(str, files)]):
         proc = subprocess.run([str(bin_dir / "wb-manager"), *args], cwd=root, capture_output=True, text=True,
                               timeout=600)
         if proc.returncode != 0:
-            raise PywbUnavailable(f"wb-manager {args[0]} failed: {proc.stderr.strip()[-800:]}")
+            raise PywbUnavailable(f"wb-manager {args[0]} failed: {(proc.stderr + proc.stdout).strip()[-800:]}")
     return collection
 
 
