@@ -1,4 +1,6 @@
 """Scrapy settings for wiredesk. Politeness is on unless WIREDESK_THROTTLE=0 (local replay only)."""
+import os
+
 from pipelines import config
 
 BOT_NAME = "wiredesk"
@@ -47,7 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {"spiders.warc.WarcLocationMiddleware": 100}
 
 # WARC files of every fetch (spiders/warc.py, docs/warc.md): rotated at this size, spooled locally first.
-WIREDESK_WARC_ENABLED = True
+WIREDESK_WARC_ENABLED = os.environ.get("WIREDESK_WARC", "1") != "0"  # 0: off (make bench compares)
 WIREDESK_WARC_MAX_BYTES = 1024 ** 3
 WIREDESK_WARC_SPOOL = None  # default WIREDESK_HOME/warc-spool
 
