@@ -122,3 +122,29 @@ def test_a_night_run_twice_is_in_warc_as_received_with_revisits_the_second_time(
             assert record.record_type == "response" and record.target_uri == url
             assert record.content == raw.get_page(raw_key)
     conn.close()
+
+
+def test_a_page_archived_before_warc_gets_its_first_warc_location_and_keeps_it(database_url):
+    from datetime import datetime, timezone
+
+    from pipelines import crawl
+
+    def page(**warc):
+        return {"raw_key": "raw/yonhap/2023/05/10/A1/abc.html.gz", "source": "yonhap", "article_id": "A1",
+                "url": "http://example.test/view/A1", "sha256": "abc", "http_status": 200,
+                "content_type": "text/html", "size_bytes": 10, "fetched_at": "2023-05-10T01:00:00+00:00",
+                "archived_new": True, **warc}
+
+    start = datetime(2023, 5, 9, 15, tzinfo=timezone.utc)
+    where = {"warc_key": "warc/yonhap/2023/05/10/r-00001.warc.gz", "warc_offset": 500, "warc_length": 900,
+             "warc_record_id": "<urn:uuid:1>", "warc_date": "2023-05-10T02:00:00Z", "warc_payload_digest": "sha1:X"}
+    later = dict(where, warc_key="warc/yonhap/2023/05/10/s-00001.warc.gz", warc_offset=7)
+    with psycopg2.connect(database_url) as conn:
+        run = crawl.start_crawl_run(conn, run_id="r", source="yonhap", start=start, end=start)
+        crawl.record_manifest(conn, run, start, [page()], [])  # before WARC was written
+        crawl.record_manifest(conn, run, start, [page(**where), page(**later)], [])  # twice in one manifest
+        crawl.record_manifest(conn, run, start, [page(**later)], [])
+        with conn.cursor() as cur:
+            cur.execute("SELECT warc_key, warc_offset, warc_length, warc_payload_digest FROM raw_pages")
+            assert cur.fetchall() == [(where["warc_key"], 500, 900, "sha1:X")]
+    conn.close()
