@@ -49,10 +49,6 @@ def software() -> str:
     return f"wiredesk/0.1 (Scrapy {version('scrapy')}, warcio {version('warcio')})"
 
 
-def http_date(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 class PreviousCaptures:
     """The response record an identical payload of a url was first archived in: this run's records,
     then raw_pages (earlier runs) when DATABASE_URL is set. A lookup that fails is logged once and

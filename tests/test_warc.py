@@ -1,7 +1,6 @@
 """WARC of every fetch (issue 17): a night run by hand on the replay site, then again."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import urllib.request
@@ -11,12 +10,10 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from conftest import REPO
 from test_hostile_input import night_ids
 from test_night_by_hand import run_nightly
 
 NIGHT = "2023-05-10"
-WARCIO = [sys.executable, "-m", "warcio.cli"]
 
 
 def warcio_check(path: Path) -> subprocess.CompletedProcess:

@@ -65,13 +65,12 @@ def complete_members_end(path: Path) -> int:
         chunk = handle.read(_SCAN_CHUNK)
         while chunk:
             try:
-                data, chunk_in = inflater.decompress(chunk), chunk
-                del data  # only where members end matters
+                inflater.decompress(chunk)  # the output is not needed: only where members end
             except zlib.error:
                 return good
             if inflater.eof:
                 rest = inflater.unused_data
-                good = pos + len(chunk_in) - len(rest)
+                good = pos + len(chunk) - len(rest)
                 pos = good
                 inflater = zlib.decompressobj(wbits=31)
                 chunk = rest or handle.read(_SCAN_CHUNK)
