@@ -204,14 +204,25 @@ def test_scrapy_fetches_are_recorded_as_received_encoded_dechunked_and_304(origi
     env = dict(os.environ, PYTHONPATH=str(REPO), SCRAPY_SETTINGS_MODULE="spiders.settings", WIREDESK_HOME=str(home),
                WIREDESK_ALLOW_LOOPBACK="1", WIREDESK_THROTTLE="0")
     env.pop("DATABASE_URL", None)
+    # a file an earlier crawl was killed in the middle of (its writer gone, the last record cut)
+    from pipelines.rawstore import LocalRawStore
+    from pipelines.warc.writer import RotatingWarcWriter
+
+    earlier = RotatingWarcWriter(LocalRawStore(home / "raw"), home / "warc-spool", source="probe", day=DAY)
+    earlier.write([resource_record(earlier, 0, b"kept")])
+    earlier.handle.write(gzip.compress(b"WARC/1.1\r\n" + os.urandom(4000))[:1000])
+    earlier.handle.close()
     proc = subprocess.run([sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"base={origin}"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "seen %s/gz 200 %d" % (origin, len(PAGE)) in proc.stderr  # the spider sees the decoded body
-    files = list((home / "raw" / "warc" / "probe" / "2023" / "05" / "10").glob("*.warc.gz"))
-    assert len(files) == 1
-    assert warcio_check(files[0]).returncode == 0
-    records = records_of(files[0])
+    files = sorted((home / "raw" / "warc" / "probe" / "2023" / "05" / "10").glob("*.warc.gz"))
+    assert len(files) == 2 and not list((home / "warc-spool").rglob("*.open"))  # the crawl closed the earlier one
+    for path in files:
+        assert warcio_check(path).returncode == 0
+    leftover = next(p for p in files if p.name.startswith(earlier.run))
+    assert [r["uri"] for r in records_of(leftover)][1:] == ["http://example.test/0"]
+    records = records_of(next(p for p in files if p != leftover))
     responses = [r for r in records if r["type"] == "response"]
     by_path = {}
     for r in responses:
