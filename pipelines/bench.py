@@ -156,7 +156,7 @@ def time_warc_writing(pages: list[bytes], base_url: str, home: Path) -> float:
                                     ip_address=ip_address("127.0.0.1"),
                                     headers={"Content-Type": "text/html; charset=utf-8",
                                              "Content-Length": str(len(body))})
-            middleware.process_response(request, response)
+            middleware.record(request, response)  # what process_response runs in its thread
         middleware.spider_closed()
         return time.perf_counter() - began
     finally:

@@ -22,8 +22,10 @@ length of its response record) onto the FetchedPage items the response gave, for
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import threading
 from datetime import date, datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
@@ -119,6 +121,7 @@ class WarcRecorderMiddleware:
         }
         self.writer: RotatingWarcWriter | None = None
         self.captures = PreviousCaptures(self.revisits)
+        self.lock = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -143,23 +146,30 @@ class WarcRecorderMiddleware:
 
     def spider_closed(self, spider=None, reason=None):
         if self.writer is not None:
-            self.writer.close()
+            with self.lock:
+                self.writer.close()
             stats = self.crawler.stats
             stats.set_value("warc/files_published", len(self.writer.published))
             stats.set_value("warc/files_unpublished", len(self.writer.unpublished))
         self.captures.close()
 
-    def process_response(self, request, response, spider=None):
+    async def process_response(self, request, response, spider=None):
         if self.writer is None:
             return response
         try:
-            location = self.record(request, response)
+            # off the reactor's thread: digests and gzip release the GIL, so fetching goes on meanwhile;
+            # one record group at a time (the file, the lookup connection)
+            location = await asyncio.to_thread(self._record_locked, request, response)
         except Exception:  # noqa: BLE001 - a WARC failure is logged and counted, never loses the page
             log.exception("could not write WARC records for %s", response.url)
             self.crawler.stats.inc_value("warc/errors")
             return response
         request.meta[META_KEY] = location
         return response
+
+    def _record_locked(self, request, response) -> dict:
+        with self.lock:
+            return self.record(request, response)
 
     def record(self, request, response) -> dict:
         builder = self.writer.builder
@@ -188,7 +198,7 @@ class WarcRecorderMiddleware:
         req.rec_headers.add_header("WARC-Concurrent-To", main_id)
         req.rec_headers.replace_header("WARC-Date", main.rec_headers.get_header("WARC-Date"))
         placed_req, placed = self.writer.write([req, main])
-        self.crawler.stats.inc_value(f"warc/records/{placed.record_type}")
+        self.crawler.stats.inc_value(f"warc/records/{placed.record_type}")  # (stats: a dict update)
         if original is not None:
             return {**original, "record": "revisit", "this_key": placed.key, "this_offset": placed.offset}
         location = {"url": response.url, "key": placed.key, "offset": placed.offset, "length": placed.length,
