@@ -46,7 +46,7 @@ def pages_of_range(conn, source: str, first: date, last: date) -> list[tuple]:
     with conn.cursor() as cur:
         cur.execute("""
             SELECT p.raw_key, p.url, p.http_status, p.content_type, p.fetched_at, p.warc_key, p.warc_offset,
-                   p.warc_length
+                   p.warc_length, coalesce(p.warc_date, p.fetched_at)
             FROM raw_pages p
             WHERE p.source = %s AND p.raw_key IN (
                 SELECT rp.raw_key FROM crawl_run_pages rp JOIN crawl_runs r USING (crawl_run_id)
@@ -79,9 +79,9 @@ def write_pages(path: Path, rows: list[tuple]) -> None:
 
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}) + "\n")
-        for raw_key, url, _status, _type, fetched_at, *_ in rows:
+        for raw_key, url, *_, captured in rows:  # the record's WARC-Date: wacz matches pages by it
             handle.write(json.dumps({"id": raw_key, "url": url,
-                                     "ts": fetched_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}) + "\n")
+                                     "ts": captured.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}) + "\n")
 
 
 def export_range(conn, store, source: str, first: date, last: date, out_dir: Path, wacz: bool = False) -> ExportResult:
@@ -102,7 +102,7 @@ def export_range(conn, store, source: str, first: date, last: date, out_dir: Pat
                                 f"records copied as received from the nights' WARC files, {len(rows) - copied} "
                                 f"rebuilt from content-addressed objects (marked WARC-Wiredesk-Rebuilt)"),
             }))
-            for raw_key, url, status, content_type, fetched_at, key, offset, length in rows:
+            for raw_key, url, status, content_type, fetched_at, key, offset, length, _captured in rows:
                 if key is not None:
                     handle.write(store.get_range(key, offset, length))  # one whole gzip member
                 else:
