@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{100 * added / pipeline_seconds:+.1f}% of the pipeline (target <= +10%)")
     print(f"writing WARC measured alone (the middleware on the night's {len(pages)} pages, publish and CDXJ "
           f"included): {warc['writing']:.2f} s, {1000 * warc['writing'] / max(len(pages), 1):.2f} ms/page, "
-          f"{100 * warc['writing'] / pipeline_seconds:+.1f}% of the pipeline")
+          f"{100 * warc['writing'] / pipeline_seconds:.1f}% of the pipeline's time if none of it overlapped the "
+          f"crawl (it runs in a thread beside it)")
     return 0
 
 
