@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv dev demo test test-fast test-e2e-loaded bench bench-capture bench-celery bench-extract eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
+.PHONY: venv pywb-venv dev demo test test-fast test-e2e-loaded bench bench-capture bench-celery bench-extract eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
 
 # The virtual environment, installed from the pinned constraints (uv if it installs, else pip).
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -19,6 +19,10 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# pywb (WARC replay, docs/warc.md) in a venv of its own: it pins older libraries than wiredesk's.
+pywb-venv: $(STAMP)
+	$(PY) -m pipelines.warc pywb-venv
 
 # Ingest the replay site's nights through the real DAG on the embedded defaults, then show what landed.
 demo: $(STAMP)

@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
                 pages = [store.get_page(key) for (key,) in cur.fetchall()]
                 cur.execute("SELECT article_id, story_id FROM story_revisions")
                 found = dict(cur.fetchall())
+            warc = warc_sizes(store, url, fetched)
+            warc["crawl_off"], warc["crawl_on"] = crawl_with_and_without_warc(server, night, Path(work))
+            warc["writing"] = time_warc_writing(pages, site.base_url, Path(work) / "warc-direct")
         trafilatura_seconds = time_trafilatura(pages, workers)
         trafilatura_one_core = time_trafilatura(pages[:200], 1) * len(pages) / min(200, len(pages))
 
@@ -111,7 +114,89 @@ def main(argv: list[str] | None = None) -> int:
           f"R {r:.4f} F1 {f1:.4f} (target >= 0.99); largest story found {largest_found} revisions, "
           f"largest generated {largest_true}")
     print(f"steps: load {steps['load']}, group {steps['group']}, check {steps['check'].get('failed', 'ok')}")
+    print(f"archive bytes per page: content-addressed object {warc['object_kb']:.1f} KB; WARC {warc['warc_kb']:.1f} KB "
+          f"(response record {warc['response_kb']:.1f} KB; the rest is request records, robots, feeds, sitemaps, "
+          f"listings) in {warc['files']} file(s) + CDXJ {warc['cdxj_kb']:.2f} KB")
+    added = warc["crawl_on"] - warc["crawl_off"]
+    print(f"writing WARC: crawl {warc['crawl_off']:.1f} s without, {warc['crawl_on']:.1f} s with (fresh database and "
+          f"store each): {added:+.1f} s, {100 * added / warc['crawl_off']:+.1f}% of the crawl, "
+          f"{100 * added / pipeline_seconds:+.1f}% of the pipeline (target <= +10%)")
+    print(f"writing WARC measured alone (the middleware on the night's {len(pages)} pages, publish and CDXJ "
+          f"included): {warc['writing']:.2f} s, {1000 * warc['writing'] / max(len(pages), 1):.2f} ms/page, "
+          f"{100 * warc['writing'] / pipeline_seconds:.1f}% of the pipeline's time if none of it overlapped the "
+          f"crawl (it runs in a thread beside it)")
     return 0
+
+
+def time_warc_writing(pages: list[bytes], base_url: str, home: Path) -> float:
+    """Seconds spiders/warc.py spends recording `pages` as fetched responses (request + response records,
+    digests, gzip, the revisit lookup, then publishing with its CDXJ): the CPU cost WARC adds, free of
+    the network noise of comparing two crawls."""
+    from ipaddress import ip_address
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from spiders import settings as project
+    from spiders.warc import WarcRecorderMiddleware
+
+    home.mkdir()
+    saved = os.environ.get("WIREDESK_HOME")
+    os.environ["WIREDESK_HOME"] = str(home)
+    try:
+        crawler = get_crawler(settings_dict={"USER_AGENT": project.USER_AGENT, "ROBOTSTXT_OBEY": True})
+        import cdxj_indexer.main  # noqa: F401 - once per crawl process, not per page: outside the timing
+        began = time.perf_counter()
+        middleware = WarcRecorderMiddleware(crawler)
+        middleware.spider_opened(SimpleNamespace(name="bench", source="bench", night="2023-06-01"))
+        for n, body in enumerate(pages):
+            request = Request(f"{base_url}/view/BENCH{n:06d}", headers={"Accept-Encoding": "gzip, deflate, br"})
+            response = HtmlResponse(request.url, status=200, body=body, request=request, protocol="HTTP/1.1",
+                                    ip_address=ip_address("127.0.0.1"),
+                                    headers={"Content-Type": "text/html; charset=utf-8",
+                                             "Content-Length": str(len(body))})
+            middleware.record(request, response)  # what process_response runs in its thread
+        middleware.spider_closed()
+        return time.perf_counter() - began
+    finally:
+        os.environ.pop("WIREDESK_HOME") if saved is None else os.environ.__setitem__("WIREDESK_HOME", saved)
+
+
+def warc_sizes(store, url: str, fetched: int) -> dict:
+    """Bytes per fetched page of the raw objects and of the WARC files (local store: file sizes)."""
+    root = store.root
+    objects = sum(p.stat().st_size for p in root.glob("raw/**/*.html.gz"))
+    warcs = list(root.glob("warc/**/*.warc.gz"))
+    indexes = sum(p.stat().st_size for p in root.glob("warc/**/*.cdxj"))
+    with db.transaction(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT coalesce(sum(warc_length), 0) FROM raw_pages")
+        responses = cur.fetchone()[0]
+    per = max(fetched, 1) * 1024
+    return {"object_kb": objects / per, "warc_kb": sum(p.stat().st_size for p in warcs) / per,
+            "response_kb": int(responses) / per, "cdxj_kb": indexes / per, "files": len(warcs)}
+
+
+def crawl_with_and_without_warc(server: str, night, work: Path) -> tuple[float, float]:
+    """Seconds of the crawl step of the same night without WARC and with it, each on a fresh database and
+    raw store (so both archive every page): alternated twice, the faster of each kept (a shared machine's
+    load moves single runs by more than WARC costs)."""
+    seconds = {"off": float("inf"), "on": float("inf")}
+    for round_, (label, flag) in enumerate([("off", "0"), ("on", "1")] * 2):
+        home = work / f"warc-{label}-{round_}"
+        home.mkdir()
+        with db.scratch_database(server, prefix="wiredesk_bench") as url:
+            saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "WIREDESK_HOME", "WIREDESK_WARC")}
+            os.environ.update({"DATABASE_URL": url, "WIREDESK_HOME": str(home), "WIREDESK_WARC": flag})
+            try:
+                began = time.perf_counter()
+                nightly.crawl_night(night.date, f"bench-warc-{label}")
+                seconds[label] = min(seconds[label], time.perf_counter() - began)
+            finally:
+                for key, value in saved.items():
+                    os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+    return seconds["off"], seconds["on"]
 
 
 def bcubed(truth: dict[str, str], found: dict[str, str]) -> tuple[float, float, float]:

@@ -146,12 +146,7 @@ def item_errors(manifest: Path) -> list[dict]:
 def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: list[dict], failures: list[dict]) -> None:
     with conn.cursor() as cur:
         if pages:
-            execute_values(cur, """
-                INSERT INTO raw_pages (raw_key, source, article_id, url, sha256, http_status, content_type,
-                                       size_bytes, fetched_at, first_crawl_run_id)
-                VALUES %s ON CONFLICT (raw_key) DO NOTHING""",
-                [(p["raw_key"], p["source"], p["article_id"], p["url"], p["sha256"], p["http_status"],
-                  p["content_type"], p["size_bytes"], p["fetched_at"], crawl_run_id) for p in pages])
+            insert_raw_pages(cur, pages, crawl_run_id)
             execute_values(cur, "INSERT INTO crawl_run_pages (crawl_run_id, raw_key) VALUES %s ON CONFLICT DO NOTHING",
                            [(crawl_run_id, p["raw_key"]) for p in pages])
             # A url stored now resolves its earlier fetch failures (failures and pages are both under the
@@ -175,6 +170,29 @@ def record_manifest(conn, crawl_run_id: int, interval_start: datetime, pages: li
                               pages_archived_new = %s, pages_failed = %s WHERE crawl_run_id = %s""",
                     (len(pages) + len(failures), len(pages), sum(p["archived_new"] for p in pages),
                      len(failures), crawl_run_id))
+
+
+def insert_raw_pages(cur, pages: list[dict], crawl_run_id: int | None = None) -> None:
+    """raw_pages rows for fetched pages (manifest lines), with where each payload is in WARC: a page
+    archived before WARC was written gets its first WARC location; a location is never moved after."""
+    execute_values(cur, """
+        INSERT INTO raw_pages (raw_key, source, article_id, url, sha256, http_status, content_type,
+                               size_bytes, fetched_at, first_crawl_run_id, warc_key, warc_offset,
+                               warc_length, warc_record_id, warc_date, warc_payload_digest)
+        VALUES %s ON CONFLICT (raw_key) DO UPDATE SET warc_key = EXCLUDED.warc_key,
+            warc_offset = EXCLUDED.warc_offset, warc_length = EXCLUDED.warc_length,
+            warc_record_id = EXCLUDED.warc_record_id, warc_date = EXCLUDED.warc_date,
+            warc_payload_digest = EXCLUDED.warc_payload_digest
+        WHERE raw_pages.warc_key IS NULL AND EXCLUDED.warc_key IS NOT NULL""",
+        [(p["raw_key"], p["source"], p["article_id"], p["url"], p["sha256"], p["http_status"],
+          p["content_type"], p["size_bytes"], p["fetched_at"], crawl_run_id, *warc_columns(p))
+         for p in {p["raw_key"]: p for p in reversed(pages)}.values()])  # once a key (DO UPDATE)
+
+
+def warc_columns(page: dict) -> tuple:
+    """raw_pages' WARC columns from a manifest line (spiders/warc.py); all None when not written."""
+    return tuple(page.get(name) for name in ("warc_key", "warc_offset", "warc_length", "warc_record_id",
+                                             "warc_date", "warc_payload_digest"))
 
 
 def _unique_failures(failures: list[dict], interval_start: datetime, crawl_run_id: int) -> list[tuple]:

@@ -22,6 +22,13 @@ class FetchedPage:
     archived_new: bool = False
     etag: str | None = None  # the response's validators, for a later conditional request (capture)
     last_modified: str | None = None
+    # where the payload is in WARC: the response record (spiders/warc.py; a revisit points to its original)
+    warc_key: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    warc_record_id: str | None = None
+    warc_date: str | None = None
+    warc_payload_digest: str | None = None
 
 
 @dataclass

@@ -1,4 +1,6 @@
 """Scrapy settings for wiredesk. Politeness is on unless WIREDESK_THROTTLE=0 (local replay only)."""
+import os
+
 from pipelines import config
 
 BOT_NAME = "wiredesk"
@@ -41,7 +43,15 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "spiders.middlewares.SafeRedirectMiddleware": 600,
+    # next to the downloader: every attempt and hop, the body before content decoding (590)
+    "spiders.warc.WarcRecorderMiddleware": 950,
 }
+SPIDER_MIDDLEWARES = {"spiders.warc.WarcLocationMiddleware": 100}
+
+# WARC files of every fetch (spiders/warc.py, docs/warc.md): rotated at this size, spooled locally first.
+WIREDESK_WARC_ENABLED = os.environ.get("WIREDESK_WARC", "1") != "0"  # 0: off (make bench compares)
+WIREDESK_WARC_MAX_BYTES = 1024 ** 3
+WIREDESK_WARC_SPOOL = None  # default WIREDESK_HOME/warc-spool
 
 ITEM_PIPELINES = {
     "spiders.pipelines.ArchiveRawPipeline": 100,

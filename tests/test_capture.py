@@ -62,6 +62,9 @@ def test_in_place_edit_between_passes_gives_two_revisions_of_one_story(capture_e
     second = run_pass(site, after)
     assert second["changed"] >= 1, second
     assert count(url, revs) == 2
+    # every page capture archived can also be read back from its WARC response record
+    assert count(url, "SELECT count(*) FROM raw_pages WHERE warc_key IS NULL") == 0
+    assert count(url, "SELECT count(*) FROM raw_pages") >= 2
     assert count(url, f"SELECT count(DISTINCT story_id) FROM story_revisions WHERE article_id = '{article.article_id}'"
                  " AND story_id IS NOT NULL") == 1
     rows = count(url, f"""SELECT count(*) FROM story_timeline WHERE article_id = '{article.article_id}'

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from psycopg2.extras import Json, execute_values
+from psycopg2.extras import Json
 
 from pipelines import config, crawl, db, load, stories
 from pipelines.capture import fetch, schedule, state
@@ -134,13 +134,8 @@ def record_fetched(source: str, now: datetime, plan: schedule.Schedule, todo: li
     answered: set[str] = set()
     stored_new = 0
     with db.transaction() as conn, conn.cursor() as cur:
-        if fetched.pages:
-            execute_values(cur, """
-                INSERT INTO raw_pages (raw_key, source, article_id, url, sha256, http_status, content_type,
-                                       size_bytes, fetched_at)
-                VALUES %s ON CONFLICT (raw_key) DO NOTHING""",
-                [(p["raw_key"], p["source"], p["article_id"], p["url"], p["sha256"], p["http_status"],
-                  p["content_type"], p["size_bytes"], p["fetched_at"]) for p in fetched.pages])
+        if fetched.pages:  # with each page's WARC location (no crawl run: a capture pass is not a night's run)
+            crawl.insert_raw_pages(cur, fetched.pages)
         for page in fetched.pages:
             target = by_id.get(page["article_id"])
             if target is None:
