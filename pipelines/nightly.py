@@ -16,7 +16,8 @@ import sys
 from datetime import date, datetime
 
 from pipelines import checks, crawl, db, load, redaction, stories
-from pipelines.intervals import night_for_data_interval, night_label, night_window
+from pipelines.intervals import (ImplausibleNight, check_plausible_night, night_for_data_interval, night_label,
+                                 night_window)
 
 SOURCE = "yonhap"
 log = logging.getLogger(__name__)
@@ -136,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         night = date.fromisoformat(args.night)
     except ValueError:
         parser.error(f"night must be a date YYYY-MM-DD, not {args.night!r}")
+    try:  # before anything is recorded: a night no source can have is a usage error
+        check_plausible_night(night)
+    except ImplausibleNight as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)  # one line, exit 2, nothing recorded
+        return 2
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])

@@ -49,7 +49,14 @@ ITEM_PIPELINES = {
     "spiders.pipelines.ManifestPipeline": 900,
 }
 
-EXTENSIONS = {"spiders.extensions.ItemErrorRecorder": 500}
+EXTENSIONS = {
+    "spiders.extensions.ItemErrorRecorder": 500,
+    # Servers Scrapy opens by default on loopback: off, and their extensions unloaded, so that no
+    # `-s` override can open one. The remote-control server (Scrapy 2.19, on by default) runs any code
+    # it is sent, with the crawler's environment (DATABASE_URL, AWS_SECRET_ACCESS_KEY) at hand.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
 
 # Where ManifestPipeline writes one JSON line per fetched page or failure (set by pipelines.crawl).
 WIREDESK_MANIFEST = None
@@ -58,5 +65,6 @@ WIREDESK_DISCOVERY_MANIFEST = None
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
