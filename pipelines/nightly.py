@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImplausibleNight as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)  # one line, exit 2, nothing recorded
         return 2
+    from pipelines import cli
+
+    cli.check_database_url()  # a malformed DATABASE_URL: one line from cli.run, exit 2, nothing recorded
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
@@ -155,4 +158,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from pipelines import cli
+
+    sys.exit(cli.run(main, prog="python -m pipelines.nightly"))
