@@ -37,6 +37,7 @@ REDIRECT_MAX_TIMES = 5
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PublicAddressOnlyMiddleware": 40,  # before offsite filtering (50)
+    "spiders.middlewares.ConfiguredOriginOnlyMiddleware": 45,  # the site's scheme, host and port only
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -123,3 +124,138 @@ def test_clis_report_an_unreachable_database_in_one_line(command, tmp_path):
     proc = run_module(command[0], *command[1:], env={"DATABASE_URL": url, "WIREDESK_HOME": str(tmp_path)})
     assert_one_clean_line(proc, password, 1)
     assert [p for p in pieces("Kp4w%2FSECRET") if p in proc.stderr] == []
+
+
+# --- row 3 (first half): sitemap indexes capped by count and depth -----------------------------------------
+
+from pipelines.crawl import discovery_manifest, read_manifest, run_spider  # noqa: E402
+from pipelines.discovery import frontier  # noqa: E402
+from pipelines.discovery.fetch import PoliteFetcher  # noqa: E402
+from pipelines.intervals import night_window  # noqa: E402
+from replay import surfaces as replay_surfaces  # noqa: E402
+from replay.server import ReplaySite  # noqa: E402
+
+NIGHT = date(2023, 5, 10)
+EMPTY_URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n').encode()
+
+
+class SitemapSite(ReplaySite):
+    """The replay site whose news sitemap is `sitemaps[path]` (an index or a urlset) where given."""
+
+    def __init__(self, sitemaps, **kwargs):
+        super().__init__(**kwargs)
+        self.sitemaps = sitemaps  # path -> callable(site) -> bytes
+
+    def route(self, path_with_query: str, broken_layout: bool = False):
+        path = path_with_query.split("?", 1)[0]
+        if path in self.sitemaps or (path.startswith("/sm/") and "/sm/*" in self.sitemaps):
+            make = self.sitemaps.get(path) or self.sitemaps["/sm/*"]
+            return 200, "application/xml; charset=utf-8", make(self, path)
+        return super().route(path_with_query, broken_layout)
+
+    def sitemap_paths(self) -> list[str]:
+        return [p for _, p, _ in self.requests if p.startswith("/sm/") or p == "/news-sitemap.xml"]
+
+
+def index_of(paths: list[str], netloc: str) -> bytes:
+    return replay_surfaces.sitemap_index(paths, netloc, datetime(2023, 5, 10, tzinfo=timezone.utc)).encode()
+
+
+@pytest.fixture
+def crawl_env(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIREDESK_S3_BUCKET", raising=False)  # the local raw store: the caps are the subject
+    monkeypatch.setenv("WIREDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("WIREDESK_ALLOW_LOOPBACK", "1")
+    monkeypatch.setenv("WIREDESK_THROTTLE", "0")
+    return tmp_path
+
+
+def crawl_site(site, tmp_path, **settings):
+    start, end = night_window(NIGHT)
+    manifest = tmp_path / f"manifest-{len(list(tmp_path.glob('manifest-*')))}.jsonl"
+    run_spider("yonhap", start, end, manifest, base_url=site.base_url, settings={"RETRY_TIMES": 0, **settings})
+    pages, failures = read_manifest(manifest)
+    return pages, failures, frontier.read_discovery_manifest(discovery_manifest(manifest))
+
+
+def test_the_spider_reads_at_most_the_configured_number_of_sitemaps(crawl_env, monkeypatch):
+    monkeypatch.setenv("WIREDESK_MAX_SITEMAPS", "12")
+    children = [f"/sm/{n}.xml" for n in range(20_000)]
+    site = SitemapSite({"/news-sitemap.xml": lambda s, p: index_of(children, f"{s.host}:{s.port}"),
+                        "/sm/*": lambda s, p: EMPTY_URLSET})
+    with site.start():
+        began = time.monotonic()
+        pages, _, reads = crawl_site(site, crawl_env)
+        elapsed = time.monotonic() - began
+        read = len(site.sitemap_paths())
+    assert read == 12, read  # the index and 11 of its 20,000 children
+    assert pages, "the articles the feeds and listings name were still fetched"
+    index_read = next(r for r in reads if r["url"].endswith("/news-sitemap.xml"))
+    assert any(p.startswith("sitemap_cap: 19989 sitemaps not read") for p in index_read["problems"]), index_read
+    assert elapsed < 60
+
+
+def test_the_spider_follows_a_chain_of_indexes_only_to_the_configured_depth(crawl_env, monkeypatch):
+    monkeypatch.setenv("WIREDESK_MAX_SITEMAP_DEPTH", "4")
+
+    def link(site, path):  # /news-sitemap.xml -> /sm/0.xml -> /sm/1.xml -> ... 1,000 deep
+        n = -1 if path == "/news-sitemap.xml" else int(path.rsplit("/", 1)[1].split(".")[0])
+        return index_of([f"/sm/{n + 1}.xml"], f"{site.host}:{site.port}") if n < 1000 else EMPTY_URLSET
+
+    site = SitemapSite({"/news-sitemap.xml": link, "/sm/*": link})
+    with site.start():
+        _, _, reads = crawl_site(site, crawl_env)
+        paths = site.sitemap_paths()
+    assert paths == ["/news-sitemap.xml", "/sm/0.xml", "/sm/1.xml", "/sm/2.xml", "/sm/3.xml"], paths
+    last = next(r for r in reads if r["url"].endswith("/sm/3.xml"))
+    assert any("sitemap_cap" in p and "DEPTH=4" in p for p in last["problems"]), last
+
+
+def test_the_discover_reader_caps_depth_as_well(crawl_env, monkeypatch):
+    monkeypatch.setenv("WIREDESK_MAX_SITEMAP_DEPTH", "2")
+
+    def link(site, path):
+        n = -1 if path == "/news-sitemap.xml" else int(path.rsplit("/", 1)[1].split(".")[0])
+        return index_of([f"/sm/{n + 1}.xml"], f"{site.host}:{site.port}")
+
+    site = SitemapSite({"/news-sitemap.xml": link, "/sm/*": link})
+    with site.start():
+        reads = frontier.read_surfaces(site.base_url, feeds=False, fetcher=PoliteFetcher(site.base_url, delay=0))
+        paths = site.sitemap_paths()
+    assert paths == ["/news-sitemap.xml", "/sm/0.xml", "/sm/1.xml"], paths
+    assert any("sitemap_cap" in p for p in reads[-1]["problems"]), reads[-1]
+
+
+# --- row 6: only the configured scheme, host and port --------------------------------------------------------
+
+def test_sitemap_children_and_redirects_to_another_port_are_refused_and_recorded(crawl_env):
+    other = ReplaySite().start()  # the same articles on the same hostname, another port: another server
+    try:
+        site = SitemapSite({"/news-sitemap.xml": lambda s, p: index_of(["/sm/0.xml"], f"{s.host}:{s.port}").replace(
+            b"</sitemapindex>", f"<sitemap><loc>{other.base_url}/news-sitemap.xml</loc></sitemap></sitemapindex>".encode()),
+            "/sm/*": lambda s, p: EMPTY_URLSET})
+        with site.start():
+            victim = sorted(a.article_id for a in site.articles_newest_first()
+                            if night_window(NIGHT)[0] <= a.published < night_window(NIGHT)[1])[0]
+            site.add_fault(f"^/view/{victim}$", "redirect_private", location=f"{other.base_url}/view/{victim}")
+            pages, failures, _ = crawl_site(site, crawl_env)
+        assert other.requests == [], other.requests  # nothing was fetched from the other port
+        reasons = {f["url"]: f["reason"] for f in failures}
+        assert reasons[f"{other.base_url}/news-sitemap.xml"].startswith("refused_origin"), reasons
+        assert reasons[f"{site.base_url}/view/{victim}"].startswith("refused_redirect: refused_origin"), reasons
+        assert victim not in {p["article_id"] for p in pages}
+    finally:
+        other.stop()
+
+
+def test_the_polite_fetcher_refuses_a_redirect_to_another_port(crawl_env):
+    other = ReplaySite().start()
+    try:
+        with ReplaySite().start() as site:
+            site.add_fault("^/news$", "redirect_private", location=f"{other.base_url}/news")
+            fetched = PoliteFetcher(site.base_url, delay=0).get(f"{site.base_url}/news")
+        assert fetched.reason and fetched.reason.startswith("refused_origin"), fetched
+        assert other.requests == []
+    finally:
+        other.stop()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from pipelines import config
+from pipelines.discovery.surfaces import origin_refusal, same_origin
 from spiders.safety import RefusedUrl, check_url
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -65,6 +66,8 @@ class PoliteFetcher:
                 return Fetched(url, None, reason=str(exc))
             if urlsplit(url).hostname != self.host:
                 return Fetched(url, None, reason=f"refused_redirect: offsite to {urlsplit(url).hostname}")
+            if not same_origin(url, self.base_url):  # the site's hostname on another port or scheme
+                return Fetched(url, None, reason=origin_refusal(url, self.base_url))
             wait = self._last + self.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
