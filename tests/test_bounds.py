@@ -259,3 +259,68 @@ def test_the_polite_fetcher_refuses_a_redirect_to_another_port(crawl_env):
         assert other.requests == []
     finally:
         other.stop()
+
+
+# --- row 13: a total deadline per request, not per read --------------------------------------------------------
+
+class DripServer:
+    """Answers every connection with a valid response, one byte every `interval` seconds."""
+
+    def __init__(self, interval: float = 10.0):
+        import socket
+        import threading
+
+        self.interval = interval
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = threading.Event()
+        self.connections = 0
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        import threading
+
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.drip, args=(conn,), daemon=True).start()
+
+    def drip(self, conn):
+        body = b"User-agent: *\nAllow: /\n"
+        payload = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        with conn:
+            for byte in payload:
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+                if self.stopping.wait(self.interval):
+                    return
+
+    def close(self):
+        self.stopping.set()
+        self.sock.close()
+
+
+def test_probe_against_a_dripping_server_ends_by_its_deadlines(tmp_path):
+    server = DripServer(interval=10.0)
+    try:
+        began = time.monotonic()
+        proc = run_module("pipelines.discovery", "probe", "--base-url", f"http://127.0.0.1:{server.port}",
+                          "--night", "2023-05-10",
+                          env={"WIREDESK_ALLOW_LOOPBACK": "1", "WIREDESK_THROTTLE": "0",
+                               "WIREDESK_FETCH_DEADLINE": "1", "WIREDESK_HOME": str(tmp_path)}, timeout=90)
+        elapsed = time.monotonic() - began
+    finally:
+        server.close()
+    # robots.txt, 7 feeds, the sitemap and 3 listings: 12 requests of at most 1 s each
+    assert elapsed < 40, elapsed
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "robots.txt: timeout: no whole answer within 1 s" in proc.stdout, proc.stdout
+    assert proc.stdout.count("UNREAD: timeout") == 11, proc.stdout
+    assert server.connections == 12
