@@ -324,3 +324,22 @@ def test_probe_against_a_dripping_server_ends_by_its_deadlines(tmp_path):
     assert "robots.txt: timeout: no whole answer within 1 s" in proc.stdout, proc.stdout
     assert proc.stdout.count("UNREAD: timeout") == 11, proc.stdout
     assert server.connections == 12
+
+
+# --- row 5: raw-store writes run concurrently, bounded -----------------------------------------------------------
+
+def test_a_slow_store_does_not_serialize_the_crawl(crawl_env, s3_server, monkeypatch):
+    from pipelines.slow_store import SlowS3Proxy
+    from tests.conftest import point_raw_store_at_new_bucket
+
+    env = point_raw_store_at_new_bucket(s3_server, monkeypatch)
+    monkeypatch.setenv("WIREDESK_ARCHIVE_CONCURRENCY", "6")
+    with SlowS3Proxy(s3_server, put_delay=1.0, slowdown_every=5) as proxy, ReplaySite().start() as site:
+        monkeypatch.setenv("WIREDESK_S3_ENDPOINT", proxy.url)
+        pages, failures, _ = crawl_site(site, crawl_env)
+    assert failures == []
+    assert len(pages) >= 10
+    assert 4 <= proxy.max_in_flight <= 6, proxy.max_in_flight  # concurrent, and never more than configured
+    assert proxy.slowdowns >= 2  # the 503 SlowDown answers were retried, not lost
+    stored = env["client"].list_objects_v2(Bucket=env["WIREDESK_S3_BUCKET"])["Contents"]
+    assert sorted(o["Key"] for o in stored) == sorted(p["raw_key"] for p in pages)  # every page, once
