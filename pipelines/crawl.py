@@ -25,7 +25,7 @@ from pathlib import Path
 
 from psycopg2.extras import execute_values
 
-from pipelines import config, db
+from pipelines import config, db, lifelines
 from pipelines.rawstore import RawStoreError, open_store
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings",
                PYTHONPATH=os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
     proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True,
-                          timeout=CRAWL_TIMEOUT_SECONDS)
+                          timeout=CRAWL_TIMEOUT_SECONDS, preexec_fn=lifelines.child_preexec())  # dies with us
     if os.environ.get("WIREDESK_DEBUG_CRAWL"):
         sys.stderr.write(proc.stderr)
     tail = "\n".join(proc.stderr.splitlines()[-25:])
@@ -177,9 +177,19 @@ def mark_failed(conn, crawl_run_id: int, reason: str) -> None:
                        WHERE crawl_run_id = %s""", (reason, crawl_run_id))
 
 
+def check_no_orphan(source: str, start: datetime) -> None:
+    """Refuse to crawl beside a scrapy process of an earlier run of this night that is still alive
+    (it holds the night's crawl lock: spiders.nightlock)."""
+    with db.transaction() as conn:
+        if not lifelines.crawl_lock_free(conn, source, start):
+            raise CrawlError(f"not crawling: another crawl of {source} for the night starting {start.isoformat()} "
+                             "still runs (an orphaned scrapy process of an earlier run?)")
+
+
 def crawl_night(*, run_id: str, source: str, start: datetime, end: datetime, base_url: str | None = None) -> CrawlResult:
     db.migrate()
     check_raw_store()
+    check_no_orphan(source, start)
     with db.transaction() as conn:
         crawl_run_id = start_crawl_run(conn, run_id=run_id, source=source, start=start, end=end)
     from pipelines.discovery import frontier
@@ -188,7 +198,8 @@ def crawl_night(*, run_id: str, source: str, start: datetime, end: datetime, bas
         manifest = Path(work) / "manifest.jsonl"
         # the night's frontier (what the discover DAG saw during the day) is fetched with the night
         night_file = frontier.write_night_file(source, start, end, Path(work) / "frontier.jsonl")
-        run_spider(source, start, end, manifest, base_url, spider_args={"frontier": night_file})
+        run_spider(source, start, end, manifest, base_url, spider_args={"frontier": night_file},
+                   settings={"WIREDESK_CRAWL_LOCK": " ".join((source, start.isoformat()))})
         pages, failures = read_manifest(manifest)
         reads = frontier.read_discovery_manifest(discovery_manifest(manifest))
     archive_failures = [f for f in failures if f["stage"] == "archive"]

@@ -52,6 +52,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "spiders.extensions.ItemErrorRecorder": 500,
+    "spiders.nightlock.NightLock": 100,  # only with WIREDESK_CRAWL_LOCK (set by pipelines.crawl)
     # Servers Scrapy opens by default on loopback: off, and their extensions unloaded, so that no
     # `-s` override can open one. The remote-control server (Scrapy 2.19, on by default) runs any code
     # it is sent, with the crawler's environment (DATABASE_URL, AWS_SECRET_ACCESS_KEY) at hand.

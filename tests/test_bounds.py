@@ -343,3 +343,101 @@ def test_a_slow_store_does_not_serialize_the_crawl(crawl_env, s3_server, monkeyp
     assert proxy.slowdowns >= 2  # the 503 SlowDown answers were retried, not lost
     stored = env["client"].list_objects_v2(Bucket=env["WIREDESK_S3_BUCKET"])["Contents"]
     assert sorted(o["Key"] for o in stored) == sorted(p["raw_key"] for p in pages)  # every page, once
+
+
+# --- row 8: children die with their parent; no rerun beside an orphan -----------------------------------------
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(p) for p in text]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie is dead, waiting for its new parent to reap it
+
+
+def wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def kill_parent_and_check_children(script: str, env: dict, expect_children: int, tmp_path) -> None:
+    import signal
+
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env={**os.environ, **env},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kids: list[int] = []
+    try:
+        assert wait_for(lambda: len(kids.__setitem__(slice(None), children_of(parent.pid)) or kids)
+                        >= expect_children, 60), (kids, parent.poll())
+        assert parent.stdout.readline().strip() == "ready"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        assert wait_for(lambda: not any(alive(k) for k in kids), 10), [k for k in kids if alive(k)]
+    finally:
+        for pid in [parent.pid, *kids]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_the_scrapy_child_dies_with_a_killed_parent(crawl_env):
+    with ReplaySite().start() as site:
+        site.add_fault("^/robots.txt$", "slow", delay=60)  # the crawl hangs on its first request
+        script = (
+            "import sys, threading\n"
+            "from datetime import date\n"
+            "from pathlib import Path\n"
+            "from pipelines.crawl import run_spider\n"
+            "from pipelines.intervals import night_window\n"
+            "print('ready', flush=True)\n"
+            f"run_spider('yonhap', *night_window(date(2023, 5, 10)), Path({str(crawl_env / 'm.jsonl')!r}), "
+            f"base_url={site.base_url!r})\n")
+        kill_parent_and_check_children(script, {"WIREDESK_HOME": str(crawl_env / "home"), "WIREDESK_ALLOW_LOOPBACK": "1",
+                                                "WIREDESK_THROTTLE": "0"}, 1, crawl_env)
+
+
+def test_extraction_pool_workers_die_with_a_killed_parent(crawl_env):
+    script = ("import time\n"
+              "from pipelines import load\n"
+              "pool = load.extraction_pool(2)\n"
+              "list(pool.map(abs, range(4)))\n"
+              "print('ready', flush=True)\n"
+              "time.sleep(120)\n")
+    kill_parent_and_check_children(script, {}, 2, crawl_env)
+
+
+def test_a_crawl_refuses_to_run_beside_a_live_crawl_of_the_same_night(database_url, crawl_env, monkeypatch):
+    from pipelines import crawl, lifelines
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    start, end = night_window(NIGHT)
+    holder = psycopg2.connect(database_url)  # what an orphaned scrapy child of an earlier run holds
+    holder.autocommit = True
+    try:
+        assert lifelines.try_crawl_lock(holder, "yonhap", start)
+        with pytest.raises(crawl.CrawlError, match="still runs"):
+            crawl.crawl_night(run_id="test-orphan", source="yonhap", start=start, end=end,
+                              base_url=f"http://127.0.0.1:{free_port()}")
+        with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM crawl_runs")
+            assert cur.fetchone()[0] == 0  # refused before anything was recorded
+        # and the scrapy child itself refuses to start while the lock is held
+        with pytest.raises(crawl.CrawlError):
+            run_spider("yonhap", start, end, crawl_env / "m.jsonl", base_url=f"http://127.0.0.1:{free_port()}",
+                       settings={"WIREDESK_CRAWL_LOCK": f"yonhap {start.isoformat()}"})
+    finally:
+        holder.close()
+    assert lifelines.crawl_lock_free(psycopg2.connect(database_url), "yonhap", start)
