@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="wiredesk-bench-archive-") as work:
             os.environ.update({"WIREDESK_HOME": work, "WIREDESK_ALLOW_LOOPBACK": "1", "WIREDESK_THROTTLE": "0"})
             print(f"store: moto S3 behind a proxy, {args.put_delay:g} s per PUT"
-                  + (f", every {args.slowdown_every}th PUT 503 SlowDown" if args.slowdown_every else ""))
+                  + (f", 1 PUT in {args.slowdown_every} answered 503 SlowDown" if args.slowdown_every else ""))
             for label, pages, workers in (("serial", args.serial_pages, 1), ("concurrent", args.pages, concurrency)):
                 night = generate_night(date(2023, 6, 1), pages)
                 bucket = f"bench-{label}"
