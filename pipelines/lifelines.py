@@ -20,25 +20,28 @@ PR_SET_PDEATHSIG = 1
 _LOCK_SPACE = "wiredesk.crawl"
 
 
-def _prctl_pdeathsig(sig: int) -> bool:
+def _prctl():
+    """libc's prctl, or None (not Linux: the crawl lock still keeps reruns apart). Looked up before a
+    fork, never in the child of a threaded parent, where loading a library could deadlock."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not Linux: the crawl lock still keeps reruns apart
-        return False
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
-def die_with_parent(parent_pid: int) -> None:
+def die_with_parent(parent_pid: int, prctl=None) -> None:
     """In a child: be killed when the parent dies; exit now if it already has (the race before prctl)."""
-    _prctl_pdeathsig(signal.SIGKILL)
+    prctl = prctl or _prctl()
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:
         os._exit(1)
 
 
 def child_preexec():
     """A subprocess preexec_fn that makes the child die with this process."""
-    parent = os.getpid()
-    return lambda: die_with_parent(parent)
+    parent, prctl = os.getpid(), _prctl()
+    return lambda: die_with_parent(parent, prctl)
 
 
 def lock_keys(source: str, interval_start) -> tuple[str, str]:

@@ -144,7 +144,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from pipelines import cli
 
-    cli.check_database_url()  # a malformed DATABASE_URL: one line from cli.run, exit 2, nothing recorded
+    try:  # a malformed DATABASE_URL: the summary says so, stderr in one line, exit 2, nothing recorded
+        cli.check_database_url()
+    except db.DatabaseUrlInvalid as exc:
+        summary = {"night": night.isoformat(), "run_id": args.run_id or f"manual__{night.isoformat()}",
+                   "status": "error", "failed_step": "configuration", "error": cli.one_line(exc)}
+        print(json.dumps(summary, indent=2))
+        print(f"{parser.prog}: configuration error: {summary['error']}", file=sys.stderr)
+        return 2
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
