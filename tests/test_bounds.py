@@ -441,3 +441,16 @@ def test_a_crawl_refuses_to_run_beside_a_live_crawl_of_the_same_night(database_u
     finally:
         holder.close()
     assert lifelines.crawl_lock_free(psycopg2.connect(database_url), "yonhap", start)
+
+
+def test_the_alert_webhook_has_a_total_deadline_too():
+    from pipelines import alerts
+
+    server = DripServer(interval=10.0)
+    try:
+        began = time.monotonic()
+        with pytest.raises(OSError, match="no answer within 1 s"):
+            alerts.post_webhook(f"http://127.0.0.1:{server.port}/hook", {"dag": "x"}, timeout=1)
+        assert time.monotonic() - began < 5
+    finally:
+        server.close()
