@@ -454,3 +454,18 @@ def test_the_alert_webhook_has_a_total_deadline_too():
         assert time.monotonic() - began < 5
     finally:
         server.close()
+
+
+def test_the_spider_cuts_a_dripping_server_at_its_download_timeout(crawl_env):
+    """Scrapy's DOWNLOAD_TIMEOUT bounds a whole download (headers and body), not each read."""
+    server = DripServer(interval=10.0)
+    try:
+        began = time.monotonic()
+        site = type("Site", (), {"base_url": f"http://127.0.0.1:{server.port}"})()
+        _, failures, reads = crawl_site(site, crawl_env, DOWNLOAD_TIMEOUT=2)
+        elapsed = time.monotonic() - began
+    finally:
+        server.close()
+    assert elapsed < 45, elapsed
+    assert reads and all(r["reason"] and "took longer than 2" in r["reason"] for r in reads), reads
+    assert server.connections >= 2
