@@ -17,6 +17,14 @@ from datetime import date
 from pathlib import Path
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def crawl_once(night, site_url: str, endpoint: str, bucket: str, concurrency: int, work: Path) -> dict:
     from pipelines.crawl import read_manifest, run_spider
     from pipelines.intervals import night_window
@@ -48,7 +56,6 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.slow_store import SlowS3Proxy
     from replay import generate_night
     from replay.server import ReplaySite
-    from tests.conftest import free_port
 
     import logging
 
