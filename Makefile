@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv pywb-venv dev demo test test-fast test-e2e-loaded bench bench-capture bench-celery bench-extract eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
+.PHONY: venv pywb-venv dev demo test test-fast test-e2e-loaded bench bench-archive bench-capture bench-celery bench-extract eval-grouping bench-grouping bench-search airflow airflow-demo airflow-stop db-stop clean
 
 # The virtual environment, installed from the pinned constraints (uv if it installs, else pip).
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -43,11 +43,17 @@ test-e2e-loaded: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pipelines.bench
 
-# A generated night through Airflow on CeleryExecutor, with one worker and with two (docs/scaling.md).
+# Crawl + archive into S3 that answers each PUT in 3 s (moto behind a slow proxy): pages/s with the writes
+# serial and concurrent (WIREDESK_ARCHIVE_CONCURRENCY), and whether every page was stored.
+# Add ARGS="--slowdown-every 3" for 503 SlowDown answers too.
+bench-archive: $(STAMP)
+	$(PY) -m pipelines.archive_bench $(ARGS)
+
 # A replayed day of 300 pages with in-place edits: capture every 20 min 06:00 -> 12:00 next day + the nightly.
 bench-capture: $(STAMP)
 	$(PY) -m pipelines.capture.bench
 
+# A generated night through Airflow on CeleryExecutor, with one worker and with two (docs/scaling.md).
 bench-celery: $(STAMP)
 	$(PY) -m pipelines.bench_celery
 

@@ -17,6 +17,7 @@ imported when an e-mail is sent.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
@@ -136,9 +137,22 @@ def post_webhook(url: str, payload: dict, timeout: float | None = None) -> int:
     body = json.dumps(payload, default=str).encode()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json", "User-Agent": "wiredesk-alerts"})
-    opener = urllib.request.build_opener(_NoRedirect)
-    with opener.open(request, timeout=timeout) as response:
-        return response.status
+    from pipelines.discovery.deadline import Deadline  # standard library only
+
+    # `timeout` bounds the whole request, not each read: a webhook answering a byte at a time must not
+    # hold up the failure callback.
+    with Deadline(timeout) as deadline:
+        opener = urllib.request.build_opener(_NoRedirect, *deadline.handlers())
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                status = response.status
+        except (OSError, http.client.HTTPException):
+            if deadline.passed:
+                raise TimeoutError(f"no answer within {timeout:g} s") from None
+            raise
+    if deadline.expired:
+        raise TimeoutError(f"no answer within {timeout:g} s")
+    return status
 
 
 def send_email(recipients: list[str], payload: dict, conn_id: str | None = None) -> None:

@@ -84,6 +84,37 @@ def yonhap_base_url() -> str:
     return os.environ.get("WIREDESK_YONHAP_BASE_URL", DEFAULT_YONHAP_BASE_URL).rstrip("/")
 
 
+def _positive_int(name: str, default: int) -> int:
+    text = os.environ.get(name)
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value
+
+
+def max_sitemaps() -> int:
+    """How many sitemaps one read of a site follows (an index of 20,000 children must not run away):
+    WIREDESK_MAX_SITEMAPS, default 50. The spider and the discover reader both stop there."""
+    return _positive_int("WIREDESK_MAX_SITEMAPS", 50)
+
+
+def max_sitemap_depth() -> int:
+    """How many index levels below the first sitemap are followed (a chain 1,000 deep stops here):
+    WIREDESK_MAX_SITEMAP_DEPTH, default 3."""
+    return _positive_int("WIREDESK_MAX_SITEMAP_DEPTH", 3)
+
+
+def archive_concurrency() -> int:
+    """Raw-store writes in flight at once during a crawl: WIREDESK_ARCHIVE_CONCURRENCY, default 8
+    (a store answering in 3 s must not serialize the crawl)."""
+    return _positive_int("WIREDESK_ARCHIVE_CONCURRENCY", 8)
+
+
 def allow_loopback() -> bool:
     """Test-only allowance: let the spider fetch from a replay site on 127.0.0.1. Off by default."""
     return os.environ.get("WIREDESK_ALLOW_LOOPBACK", "") == "1"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from psycopg2.extras import execute_values
 
-from pipelines import config, db, verdict
+from pipelines import config, db, lifelines, verdict
 from pipelines.rawstore import RawStoreError, open_store
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,8 @@ def run_spider(spider: str, start: datetime, end: datetime, manifest: Path, base
                PYTHONPATH=os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
     timeout = crawl_timeout_seconds()
     try:
-        proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(args, cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=lifelines.child_preexec())  # the child dies with us
     except subprocess.TimeoutExpired:  # the child is killed; its manifest keeps every page it archived
         raise CrawlTimeout(f"{CrawlTimeout.prefix} after {timeout:g} s (WIREDESK_CRAWL_TIMEOUT): the pages "
                            "archived are kept and catalogued; the next run of the night goes on from there") from None
@@ -247,9 +248,19 @@ def carried_pages(cur, source: str, start: datetime, end: datetime) -> list[dict
     return [{"raw_key": key, "url": url, "article_id": article_id} for key, url, article_id in cur.fetchall()]
 
 
+def check_no_orphan(source: str, start: datetime) -> None:
+    """Refuse to crawl beside a scrapy process of an earlier run of this night that is still alive
+    (it holds the night's crawl lock: spiders.nightlock)."""
+    with db.transaction() as conn:
+        if not lifelines.crawl_lock_free(conn, source, start):
+            raise CrawlError(f"not crawling: another crawl of {source} for the night starting {start.isoformat()} "
+                             "still runs (an orphaned scrapy process of an earlier run?)")
+
+
 def crawl_night(*, run_id: str, source: str, start: datetime, end: datetime, base_url: str | None = None) -> CrawlResult:
     db.migrate()
     check_raw_store()
+    check_no_orphan(source, start)
     with db.transaction() as conn, conn.cursor() as cur:
         carried = carried_pages(cur, source, start, end)
         crawl_run_id = start_crawl_run(conn, run_id=run_id, source=source, start=start, end=end)
@@ -275,7 +286,8 @@ def _crawl(crawl_run_id: int, source: str, start: datetime, end: datetime, base_
         night_file, frontier_reads = frontier.write_night_file(source, start, end, Path(work) / "frontier.jsonl",
                                                                stored=[p["url"] for p in carried])
         try:
-            run_spider(source, start, end, manifest, base_url, spider_args={"frontier": night_file})
+            run_spider(source, start, end, manifest, base_url, spider_args={"frontier": night_file},
+                       settings={"WIREDESK_CRAWL_LOCK": " ".join((source, start.isoformat()))})
         except CrawlTimeout as exc:
             timed_out = exc  # what the spider archived before it was stopped is recorded below
         pages, failures = read_manifest(manifest)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -56,6 +57,41 @@ class DatabaseUrlInvalid(DatabaseUnavailable):
     """DATABASE_URL cannot be parsed (a configuration error, not an outage)."""
 
 
+def unencoded_userinfo(url: str) -> str | None:
+    """Which character makes the user:password part of a connection URL unreadable ('/', '@' or a '%'
+    that starts no %XX), or None. libpq would split such a url in the wrong place (host 'u', port
+    'Kp4w' for postgresql://u:Kp4w/SECRET@host/db) and quote the pieces back in its errors."""
+    if "://" not in url:
+        return None
+    rest = url.split("://", 1)[1].split("?", 1)[0]
+    userinfo = rest.rpartition("@")[0]
+    if not userinfo:
+        return None
+    if "/" in userinfo:
+        return "/"
+    if "@" in userinfo:
+        return "@"
+    if re.search(r"%(?![0-9A-Fa-f]{2})", userinfo):
+        return "%"
+    return None
+
+
+def check_url(url: str) -> None:
+    """Raise DatabaseUrlInvalid (naming no piece of the url) when `url` cannot be read as meant."""
+    from psycopg2.extensions import parse_dsn
+
+    bad = unencoded_userinfo(url)
+    if bad is None:
+        try:
+            parse_dsn(url)
+            return
+        except psycopg2.ProgrammingError:
+            pass
+    where = f"an unencoded {bad!r} before the host" if bad else "libpq cannot parse it"
+    raise DatabaseUrlInvalid(f"DATABASE_URL is not a valid connection URL ({where}): percent-encode '/', "
+                             f"'%' and '@' in the user name and password as %2F, %25 and %40")
+
+
 def describe(url: str) -> str:
     """'PostgreSQL <db> at <host>:<port>' for messages; built from the parsed URL, so no password."""
     from psycopg2.extensions import parse_dsn
@@ -64,7 +100,10 @@ def describe(url: str) -> str:
         parts = parse_dsn(url)
     except psycopg2.ProgrammingError:
         return "PostgreSQL (unparseable DATABASE_URL)"
-    return f"PostgreSQL {parts.get('dbname', '?')} at {parts.get('host', 'localhost')}:{parts.get('port', '5432')}"
+    if unencoded_userinfo(url):  # libpq's reading puts pieces of the password in host, port or dbname
+        return "PostgreSQL (unparseable DATABASE_URL)"
+    text = f"PostgreSQL {parts.get('dbname', '?')} at {parts.get('host', 'localhost')}:{parts.get('port', '5432')}"
+    return redaction.redact(text, [url])
 
 
 def _first_line(exc: BaseException) -> str:
@@ -73,6 +112,7 @@ def _first_line(exc: BaseException) -> str:
 
 def connect(url: str | None = None):
     url = url or database_url()
+    check_url(url)
     try:
         # A bounded connect: an unreachable host fails the task (which Airflow retries) instead of hanging it.
         return psycopg2.connect(url, application_name="wiredesk", connect_timeout=10)
@@ -167,8 +207,10 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    from pipelines import cli, db as this  # not __main__'s classes: cli catches pipelines.db's
+
     logging.basicConfig(level=logging.INFO)
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run(this.main, sys.argv[1:], prog="python -m pipelines.db"))
 
 
 def with_database(url: str, name: str) -> str:

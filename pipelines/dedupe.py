@@ -90,4 +90,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from pipelines import cli
+
+    sys.exit(cli.run(main, prog="python -m pipelines.dedupe"))

@@ -35,3 +35,36 @@ def as_utc(value: datetime) -> datetime:
 def night_label(night: date) -> str:
     """How a night is named to an operator everywhere (logs, failure messages, alerts, the nights view)."""
     return f"night {night.isoformat()} (KST)"
+
+
+# The first night a source can have: before it, no page exists (Yonhap's English service is younger).
+DEFAULT_EARLIEST_NIGHT = date(1998, 1, 1)
+
+
+class ImplausibleNight(ValueError):
+    """A night no source can have: before the source existed, or after tomorrow (KST)."""
+
+
+def earliest_night() -> date:
+    """WIREDESK_EARLIEST_NIGHT (YYYY-MM-DD) or DEFAULT_EARLIEST_NIGHT."""
+    import os
+
+    text = os.environ.get("WIREDESK_EARLIEST_NIGHT")
+    if not text:
+        return DEFAULT_EARLIEST_NIGHT
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ImplausibleNight(f"WIREDESK_EARLIEST_NIGHT must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+def check_plausible_night(night: date, now: datetime | None = None) -> date:
+    """`night`, or ImplausibleNight when it lies before the source existed or after tomorrow in KST
+    (tomorrow is allowed: a clock a few hours off must not refuse tonight's run)."""
+    first = earliest_night()
+    today = (now or datetime.now(timezone.utc)).astimezone(KST).date()
+    last = today + timedelta(days=1)
+    if not first <= night <= last:
+        raise ImplausibleNight(f"night {night.isoformat()} is outside the plausible range "
+                               f"{first.isoformat()} .. {last.isoformat()} (KST; WIREDESK_EARLIEST_NIGHT sets the first)")
+    return night

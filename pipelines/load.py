@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from psycopg2.extras import Json, execute_values
 
-from pipelines import db
+from pipelines import db, lifelines
 from pipelines.extract import ExtractionError, extract
 from pipelines.rawstore import RawPageUnreadable, open_store
 
@@ -98,8 +98,14 @@ def map_extract(pages: list[tuple[str, str]]):
         yield from (extract_archived(key, url) for key, url in pages)
         return
     # fork, not spawn: a spawned child re-imports the parent's __main__ (Airflow's CLI) and fails there.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with extraction_pool(workers) as pool:
         yield from pool.map(extract_archived, *zip(*pages), chunksize=8)
+
+
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers die with this process (pipelines.lifelines), never outliving a killed run."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=lifelines.die_with_parent, initargs=(os.getpid(),))
 
 
 def revision_row(record: dict, raw_key: str) -> tuple:

@@ -16,7 +16,8 @@ import sys
 from datetime import date, datetime
 
 from pipelines import checks, crawl, db, load, redaction, stories
-from pipelines.intervals import night_for_data_interval, night_label, night_window
+from pipelines.intervals import (ImplausibleNight, check_plausible_night, night_for_data_interval, night_label,
+                                 night_window)
 
 SOURCE = "yonhap"
 log = logging.getLogger(__name__)
@@ -141,6 +142,21 @@ def main(argv: list[str] | None = None) -> int:
         night = date.fromisoformat(args.night)
     except ValueError:
         parser.error(f"night must be a date YYYY-MM-DD, not {args.night!r}")
+    try:  # before anything is recorded: a night no source can have is a usage error
+        check_plausible_night(night)
+    except ImplausibleNight as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)  # one line, exit 2, nothing recorded
+        return 2
+    from pipelines import cli
+
+    try:  # a malformed DATABASE_URL: the summary says so, stderr in one line, exit 2, nothing recorded
+        cli.check_database_url()
+    except db.DatabaseUrlInvalid as exc:
+        summary = {"night": night.isoformat(), "run_id": args.run_id or f"manual__{night.isoformat()}",
+                   "status": "error", "failed_step": "configuration", "error": cli.one_line(exc)}
+        print(json.dumps(summary, indent=2))
+        print(f"{parser.prog}: configuration error: {summary['error']}", file=sys.stderr)
+        return 2
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
@@ -154,4 +170,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from pipelines import cli
+
+    sys.exit(cli.run(main, prog="python -m pipelines.nightly"))

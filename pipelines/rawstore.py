@@ -257,6 +257,8 @@ class S3RawStore(RawStore):
             config=Config(
                 retries={"max_attempts": 5, "mode": "standard"},
                 connect_timeout=5,
+                # one connection per concurrent archive write (spiders.pipelines.ArchiveRawPipeline)
+                max_pool_connections=max(10, config.archive_concurrency()),
                 read_timeout=30,
                 # Some S3-compatible servers reject the CRC checksums boto3 sends by default.
                 request_checksum_calculation="when_required",

@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except db.DatabaseUrlInvalid:
+        raise  # a configuration error: cli.run says it (exit 2)
     except (SearchTimeout, psycopg2.Error) as exc:
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         print(f"error: {redaction.redact(first_line)}", file=sys.stderr)
@@ -111,4 +113,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from pipelines import cli
+
+    sys.exit(cli.run(main, prog="python -m pipelines.search"))

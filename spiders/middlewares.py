@@ -13,6 +13,7 @@ from scrapy.exceptions import IgnoreRequest
 from w3lib.url import safe_url_string
 
 from pipelines import config
+from pipelines.discovery.surfaces import origin_refusal, same_origin
 from spiders.safety import ALLOWED_SCHEMES, RefusedUrl, check_url
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -33,6 +34,25 @@ class PublicAddressOnlyMiddleware:
             check_url(request.url, allow_loopback=self.allow_loopback)
         except RefusedUrl as exc:
             raise IgnoreRequest(str(exc)) from None
+        return None
+
+
+class ConfiguredOriginOnlyMiddleware:
+    """Only the spider's configured scheme, host AND port are fetched: a url on the site's hostname but
+    another port (or scheme) is another server, refused with a recorded reason. Runs on every request,
+    robots.txt and sitemap children included; redirects are checked in SafeRedirectMiddleware."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        base_url = getattr(self.crawler.spider, "base_url", None)
+        if base_url and not same_origin(request.url, base_url):
+            raise IgnoreRequest(origin_refusal(request.url, base_url))
         return None
 
 
@@ -116,4 +136,7 @@ class SafeRedirectMiddleware(RedirectMiddleware):
             allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
             if allowed and urlsplit(result.url).hostname not in allowed:
                 raise IgnoreRequest(f"refused_redirect: offsite to {urlsplit(result.url).hostname}")
+            base_url = getattr(self.crawler.spider, "base_url", None)
+            if base_url and not same_origin(result.url, base_url):  # same hostname, another port or scheme
+                raise IgnoreRequest(f"refused_redirect: {origin_refusal(result.url, base_url)}")
         return result

@@ -1,8 +1,10 @@
 """Item pipelines, one concern each: archive the raw page first, then record it in the manifest."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from pipelines import config
@@ -11,14 +13,28 @@ from spiders.items import FetchedPage, FetchFailure, PageNotModified, SurfaceRea
 
 
 class ArchiveRawPipeline:
-    """Stores each fetched page in the raw archive before anything derived from it exists."""
+    """Stores each fetched page in the raw archive before anything derived from it exists.
+
+    Writes run in a pool of WIREDESK_ARCHIVE_CONCURRENCY threads while the crawl goes on: a store that
+    answers in 3 s (or with 503 SlowDown, which boto3 retries) would otherwise hold up every page behind
+    it. The pool bounds the writes in flight; Scrapy's scraper slot bounds the pages waiting for one
+    (SCRAPER_SLOT_MAX_ACTIVE_SIZE), so memory stays bounded too. An item leaves this pipeline only
+    once its page is stored (or recorded as failed), so the manifest never names an unstored page."""
 
     def open_spider(self, spider=None):
         self.store = open_store()
+        self.pool = ThreadPoolExecutor(config.archive_concurrency(), thread_name_prefix="wiredesk-archive")
 
-    def process_item(self, item, spider=None):
+    def close_spider(self, spider=None):
+        self.pool.shutdown(wait=True)
+
+    async def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
+        return await asyncio.wrap_future(self.pool.submit(self.archive, item))
+
+    def archive(self, item: FetchedPage):
+        """In a pool thread: store the page; the item with its reference, or a FetchFailure."""
         try:
             stored = self.store.put_page(
                 source=item.source, night=date.fromisoformat(item.night), article_id=item.article_id,

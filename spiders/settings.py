@@ -39,6 +39,7 @@ REDIRECT_MAX_TIMES = 5
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PublicAddressOnlyMiddleware": 40,  # before offsite filtering (50)
+    "spiders.middlewares.ConfiguredOriginOnlyMiddleware": 45,  # the site's scheme, host and port only
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
@@ -59,7 +60,15 @@ ITEM_PIPELINES = {
     "spiders.pipelines.ManifestPipeline": 900,
 }
 
-EXTENSIONS = {"spiders.extensions.ItemErrorRecorder": 500}
+EXTENSIONS = {
+    "spiders.extensions.ItemErrorRecorder": 500,
+    "spiders.nightlock.NightLock": 100,  # only with WIREDESK_CRAWL_LOCK (set by pipelines.crawl)
+    # Servers Scrapy opens by default on loopback: off, and their extensions unloaded, so that no
+    # `-s` override can open one. The remote-control server (Scrapy 2.19, on by default) runs any code
+    # it is sent, with the crawler's environment (DATABASE_URL, AWS_SECRET_ACCESS_KEY) at hand.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
 
 # Where ManifestPipeline writes one JSON line per fetched page or failure (set by pipelines.crawl).
 WIREDESK_MANIFEST = None
@@ -68,5 +77,6 @@ WIREDESK_DISCOVERY_MANIFEST = None
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -65,6 +65,8 @@ class YonhapSpider(scrapy.Spider):
         self.listing_items: list[Sighting] = []
         self.listings_started = False
         self.sitemaps_requested: set[str] = set()
+        # an index of 20,000 children or a chain 1,000 deep must not run away (as the discover reader)
+        self.max_sitemaps, self.max_sitemap_depth = config.max_sitemaps(), config.max_sitemap_depth()
         self.discovery_pending = 0  # feed/sitemap/robots reads not yet answered: listings wait for them
         self.max_read_items = verdict.max_read_items()
 
@@ -145,11 +147,28 @@ class YonhapSpider(scrapy.Spider):
                           problems=[] if named else ["robots.txt names no sitemap: trying /news-sitemap.xml"])
         yield from self.after_robots(named)
 
-    def sitemap_requests(self, urls: list[str]):
+    def sitemap_requests(self, urls: list[str], depth: int = 0):
         for url in urls:
-            if url not in self.sitemaps_requested:
+            if url not in self.sitemaps_requested and self.sitemap_allowance(depth):
                 self.sitemaps_requested.add(url)
-                yield self.surface_request(url, "sitemap", self.parse_sitemap)
+                request = self.surface_request(url, "sitemap", self.parse_sitemap)
+                request.meta["sitemap_depth"] = depth
+                yield request
+
+    def sitemap_allowance(self, depth: int) -> bool:
+        return depth <= self.max_sitemap_depth and len(self.sitemaps_requested) < self.max_sitemaps
+
+    def capped_sitemaps(self, result, depth: int) -> None:
+        """Say on the index's read which of its sitemaps the caps leave unread (one line, not one row each)."""
+        new = [u for u in dict.fromkeys(result.child_urls) if u not in self.sitemaps_requested]
+        if depth > self.max_sitemap_depth:
+            unread, why = new, f"deeper than WIREDESK_MAX_SITEMAP_DEPTH={self.max_sitemap_depth}"
+        else:
+            unread = new[max(0, self.max_sitemaps - len(self.sitemaps_requested)):]
+            why = f"past WIREDESK_MAX_SITEMAPS={self.max_sitemaps}"
+        if unread:
+            result.problems.insert(0, f"sitemap_cap: {len(unread)} sitemaps not read ({why}), "
+                                      f"first {unread[0][:120]}")
 
     def parse_feed(self, response):
         yield from self.read_surface(response, "feeds", parse.parse_feed)
@@ -175,7 +194,9 @@ class YonhapSpider(scrapy.Spider):
                               reason=reason)
             return
         yield from self.refusals(result)
-        yield from self.sitemap_requests(result.child_urls)
+        depth = response.meta.get("sitemap_depth", 0) + 1
+        self.capped_sitemaps(result, depth)
+        yield from self.sitemap_requests(result.child_urls, depth)
         for s in result.items:
             if s.time_hint is not None:
                 self.known.setdefault(s.url, s.time_hint)

@@ -8,6 +8,7 @@ off the host, caps the body size, waits between requests and sends the spider's 
 from __future__ import annotations
 
 import gzip
+import http.client
 import io
 import time
 import urllib.error
@@ -17,10 +18,24 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from pipelines import config
+from pipelines.discovery.deadline import Deadline
+from pipelines.discovery.surfaces import origin_refusal, same_origin
 from spiders.safety import RefusedUrl, check_url
 
 MAX_BYTES = 10 * 1024 * 1024
-TIMEOUT = 30
+TIMEOUT = 30  # per socket operation
+DEADLINE = 60.0  # per request, whatever the server sends how slowly (WIREDESK_FETCH_DEADLINE)
+
+
+def request_deadline() -> float:
+    import os
+
+    text = os.environ.get("WIREDESK_FETCH_DEADLINE")
+    try:
+        value = float(text) if text else DEADLINE
+    except ValueError:
+        raise ValueError(f"WIREDESK_FETCH_DEADLINE must be seconds, not {text!r}") from None
+    return value if value > 0 else DEADLINE
 
 
 def user_agent() -> str:
@@ -52,7 +67,7 @@ class PoliteFetcher:
         self.host = urlsplit(self.base_url).hostname
         self.delay = (1.0 if config.throttle_enabled() else 0.0) if delay is None else delay
         self.max_redirects = max_redirects
-        self.opener = urllib.request.build_opener(_NoRedirect)
+        self.deadline = request_deadline()
         self.robots: urllib.robotparser.RobotFileParser | None = None
         self.robots_text = b""
         self._last = 0.0
@@ -65,23 +80,35 @@ class PoliteFetcher:
                 return Fetched(url, None, reason=str(exc))
             if urlsplit(url).hostname != self.host:
                 return Fetched(url, None, reason=f"refused_redirect: offsite to {urlsplit(url).hostname}")
+            if not same_origin(url, self.base_url):  # the site's hostname on another port or scheme
+                return Fetched(url, None, reason=origin_refusal(url, self.base_url))
             wait = self._last + self.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             self._last = time.monotonic()
             request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept-Encoding": "gzip"})
-            try:
-                with self.opener.open(request, timeout=TIMEOUT) as response:
-                    body = response.read(MAX_BYTES + 1)
-                    encoding = response.headers.get("Content-Encoding", "")
-                    status = response.status
-            except urllib.error.HTTPError as exc:
-                if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
-                    url = urljoin(url, exc.headers["Location"])
-                    continue
-                return Fetched(url, exc.code, reason=f"http_{exc.code}")
-            except (urllib.error.URLError, OSError, ValueError) as exc:
-                return Fetched(url, None, reason=f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:300])
+            late = Fetched(url, None, reason=f"timeout: no whole answer within {self.deadline:g} s (the request's "
+                                             "total deadline, WIREDESK_FETCH_DEADLINE)")
+            with Deadline(self.deadline) as deadline:
+                opener = urllib.request.build_opener(_NoRedirect, *deadline.handlers())
+                try:
+                    with opener.open(request, timeout=min(TIMEOUT, deadline.remaining())) as response:
+                        body = response.read(MAX_BYTES + 1)
+                        encoding = response.headers.get("Content-Encoding", "")
+                        status = response.status
+                except urllib.error.HTTPError as exc:
+                    if deadline.passed:
+                        return late
+                    if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
+                        url = urljoin(url, exc.headers["Location"])
+                        continue
+                    return Fetched(url, exc.code, reason=f"http_{exc.code}")
+                except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+                    if deadline.passed:
+                        return late
+                    return Fetched(url, None, reason=f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:300])
+            if deadline.expired:  # the body was cut short by the deadline
+                return late
             if len(body) > MAX_BYTES:
                 return Fetched(url, status, reason=f"too_large: over {MAX_BYTES} bytes")
             if "gzip" in encoding.lower():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from psycopg2.extras import Json, execute_values
 
-from pipelines import db, verdict
+from pipelines import config, db, verdict
 from pipelines.discovery import surfaces as parse
 from pipelines.discovery.fetch import PoliteFetcher
 from pipelines.intervals import KST
@@ -163,15 +163,25 @@ def read_surfaces(base_url: str, *, feeds: bool = True, sitemap: bool = True,
             reads.append(read_one(fetcher, f"{fetcher.base_url}/RSS/{channel}.xml", parse.parse_feed))
     if sitemap:
         named = parse.sitemaps_from_robots(fetcher.robots_text, fetcher.base_url) if robots.ok else []
-        queue, seen = list(named or [fetcher.base_url + parse.SITEMAP_PATH]), set()
-        while queue and len(seen) < 50:  # an index of indexes must not run away
-            url = queue.pop(0)
+        # an index of indexes must not run away: at most max_sitemaps reads, max_sitemap_depth levels down
+        cap, max_depth = config.max_sitemaps(), config.max_sitemap_depth()
+        queue, seen = [(url, 0) for url in named or [fetcher.base_url + parse.SITEMAP_PATH]], set()
+        while queue and len(seen) < cap:
+            url, depth = queue.pop(0)
             if url in seen:
                 continue
             seen.add(url)
             read = read_one(fetcher, url, parse.parse_sitemap)
-            queue.extend(read.pop("child_urls", []))
+            children = read.pop("child_urls", [])
+            if depth + 1 > max_depth and children:
+                read["problems"].insert(0, f"sitemap_cap: {len(children)} sitemaps not read (deeper than "
+                                           f"WIREDESK_MAX_SITEMAP_DEPTH={max_depth})")
+            else:
+                queue.extend((child, depth + 1) for child in children)
             reads.append(read)
+        if queue:
+            reads[-1]["problems"].insert(0, f"sitemap_cap: {len(queue)} sitemaps not read (past "
+                                            f"WIREDESK_MAX_SITEMAPS={cap})")
     return reads
 
 

@@ -117,6 +117,30 @@ def same_site_host(parts, base_url: str) -> bool:
     return (parts.hostname or "").lower() == (urlsplit(base_url).hostname or "").lower()
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the port made explicit; ValueError for a malformed port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def same_origin(url: str, base_url: str) -> bool:
+    """Whether `url` is on the configured scheme, host AND port: only those are ever fetched (a url on
+    the site's hostname but another port is another server)."""
+    try:
+        return origin(url) == origin(base_url)
+    except ValueError:
+        return False
+
+
+def origin_refusal(url: str, base_url: str) -> str:
+    """The reason recorded for a url on this host that is not this origin."""
+    return f"refused_origin: {url[:120]} is not on {base_url} (scheme, host and port)"
+
+
 # --- times ------------------------------------------------------------------------------------------
 
 def parse_time(text: str | None, reference: datetime | None = None) -> tuple[datetime | None, str]:
@@ -250,8 +274,11 @@ def parse_sitemap(body: bytes, url: str, base_url: str) -> SurfaceParse:
     if sitemap.type == "sitemapindex":
         for entry in sitemap:
             child = urljoin(url, entry["loc"])
-            if same_site_host(urlsplit(child), base_url):
+            if same_origin(child, base_url):
                 result.child_urls.append(child)
+            elif same_site_host(urlsplit(child), base_url):  # this host, another port or scheme: recorded
+                result.problems.append(origin_refusal(child, base_url))
+                result.refused.append((child, origin_refusal(child, base_url)))
             else:
                 result.problems.append(f"index names an offsite sitemap: {child[:120]}")
         if not result.child_urls:
@@ -288,8 +315,7 @@ def parse_sitemap(body: bytes, url: str, base_url: str) -> SurfaceParse:
 def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
     from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-    return [u for u in sitemap_urls_from_robots(body, base_url=base_url + "/")
-            if same_site_host(urlsplit(u), base_url)]
+    return [u for u in sitemap_urls_from_robots(body, base_url=base_url + "/") if same_origin(u, base_url)]
 
 
 # --- listings ---------------------------------------------------------------------------------------
