@@ -51,8 +51,9 @@ SPIDER_MIDDLEWARES = {"spiders.warc.WarcLocationMiddleware": 100}
 
 # WARC files of every fetch (spiders/warc.py, docs/warc.md): rotated at this size, spooled locally first.
 WIREDESK_WARC_ENABLED = os.environ.get("WIREDESK_WARC", "1") != "0"  # 0: off (make bench compares)
-WIREDESK_WARC_MAX_BYTES = 1024 ** 3
-WIREDESK_WARC_SPOOL = None  # default WIREDESK_HOME/warc-spool
+WIREDESK_WARC_REVISITS = os.environ.get("WIREDESK_WARC_REVISITS", "1") != "0"
+WIREDESK_WARC_MAX_BYTES = int(os.environ.get("WIREDESK_WARC_MAX_BYTES") or 1024 ** 3)  # rotate at this size
+WIREDESK_WARC_SPOOL = os.environ.get("WIREDESK_WARC_SPOOL") or None  # default WIREDESK_HOME/warc-spool
 
 ITEM_PIPELINES = {
     "spiders.pipelines.ArchiveRawPipeline": 100,

@@ -131,7 +131,7 @@ def celery_nights(tmp_path_factory, pg_server_url, s3_server):
             info["workers"] = {name: worker_process_view(stack, name) for name in stack.worker_names}
             info["redis_keys_during"] = [k.decode() for k in broker.keys(stack.key_prefix)]
             info["redis_queue_keys"] = [k.decode() for k in broker.keys("") if stack.queue.encode() in k]
-            info["bucket"] = sorted(o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+            info["bucket"] = sorted(o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="raw/")
                                     for o in page.get("Contents", []))
             info["db"] = {
                 "revisions": rows(wiredesk_url, "SELECT article_id, raw_key FROM story_revisions"),

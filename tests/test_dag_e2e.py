@@ -34,7 +34,7 @@ def test_nightly_dag_end_to_end_and_rerun_changes_nothing(pipeline_env, airflow_
     assert count(url, "SELECT count(*) FROM crawl_runs WHERE status = 'ok'") == 1
     # the run crawled the KST day before its 01:30 KST logical date
     assert count(url, "SELECT count(*) FROM crawl_runs WHERE interval_start = '2023-05-10T00:00:00+09:00'") == 1
-    listed = pipeline_env["client"].list_objects_v2(Bucket=pipeline_env["WIREDESK_S3_BUCKET"])
+    listed = pipeline_env["client"].list_objects_v2(Bucket=pipeline_env["WIREDESK_S3_BUCKET"], Prefix="raw/")
     keys = sorted(obj["Key"] for obj in listed["Contents"])
     assert keys and all(key.startswith("raw/yonhap/2023/05/10/") for key in keys)
     assert count(url, "SELECT count(*) FROM raw_pages") == len(keys)
@@ -42,7 +42,7 @@ def test_nightly_dag_end_to_end_and_rerun_changes_nothing(pipeline_env, airflow_
     before = table_checksums(url)
     run_dag(airflow_env)
     assert table_checksums(url) == before
-    listed = pipeline_env["client"].list_objects_v2(Bucket=pipeline_env["WIREDESK_S3_BUCKET"])
+    listed = pipeline_env["client"].list_objects_v2(Bucket=pipeline_env["WIREDESK_S3_BUCKET"], Prefix="raw/")
     assert sorted(obj["Key"] for obj in listed["Contents"]) == keys
 
 

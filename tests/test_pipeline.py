@@ -21,7 +21,8 @@ def night_ids(night):
 
 
 def bucket_keys(env):
-    listed = env["client"].list_objects_v2(Bucket=env["WIREDESK_S3_BUCKET"])
+    """The content-addressed raw objects (each run also writes its own WARC files under warc/)."""
+    listed = env["client"].list_objects_v2(Bucket=env["WIREDESK_S3_BUCKET"], Prefix="raw/")
     return sorted(obj["Key"] for obj in listed.get("Contents", []))
 
 

@@ -47,10 +47,12 @@ def s3_client(endpoint: str):
 
 
 def bucket_objects() -> dict[str, tuple[str, object]]:
-    """{key: (etag, last modified)} of the bucket the pipeline archives to now."""
+    """{key: (etag, last modified)} of the content-addressed raw objects in the bucket the pipeline archives
+    to now (each run also writes WARC files of its own fetches under warc/)."""
     client = s3_client(os.environ["WIREDESK_S3_ENDPOINT"])
     found = {}
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=os.environ["WIREDESK_S3_BUCKET"]):
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=os.environ["WIREDESK_S3_BUCKET"],
+                                                                 Prefix="raw/"):
         found.update({obj["Key"]: (obj["ETag"], obj["LastModified"]) for obj in page.get("Contents", [])})
     return found
 

@@ -3,6 +3,7 @@ every place a secret could end up is searched: task logs, `dags test` output, XC
 Airflow metadata DB), raw objects' metadata, and error messages when the store is unreachable."""
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 import uuid
@@ -115,10 +116,16 @@ def test_credentials_never_leak_from_a_dag_run(secret_env, secrets, source, tmp_
     xcoms = xcom_values(home)
     assert xcoms and all(leaks(value, secrets) == [] for value in xcoms)
     assert leaks((home / "airflow.db").read_bytes(), secrets) == []  # nowhere in the metadata DB either
+    assert any(obj["Key"].startswith("warc/") for obj in listed), "no WARC written"
     for obj in listed:
         head = secret_env["client"].head_object(Bucket=secret_env["bucket"], Key=obj["Key"])
         assert leaks(json.dumps(head, default=str), secrets) == []
-        assert set(head["Metadata"]) == {"url", "fetched-at", "status", "content-type"}
+        if obj["Key"].startswith("raw/"):
+            assert set(head["Metadata"]) == {"url", "fetched-at", "status", "content-type"}
+        else:  # WARC files and their CDXJ: the requests and answers as exchanged, and no credential in them
+            body = secret_env["client"].get_object(Bucket=secret_env["bucket"], Key=obj["Key"])["Body"].read()
+            text = gzip.decompress(body) if obj["Key"].endswith(".gz") else body
+            assert leaks(text, secrets) == []
     with psycopg2.connect(secret_env["url"]) as conn, conn.cursor() as cur:
         cur.execute("SELECT summary::text FROM crawl_runs")
         assert all(leaks(row[0], secrets) == [] for row in cur.fetchall())
