@@ -239,3 +239,55 @@ def test_states_capture_stored_count_for_their_articles_night(capture_env):
     stories = count(url, "SELECT count(DISTINCT story_id) FROM story_revisions WHERE story_id IS NOT NULL")
     assert check["revisions_new"] == revisions, check
     assert (check["stories_new"], check["stories_unchanged"]) == (stories, 0), check
+
+
+def test_a_pass_writes_its_surface_reads_to_warc_as_received(capture_env, tmp_path, monkeypatch):
+    """Capture reads feeds and sitemaps with urllib, outside Scrapy: those reads are in WARC too."""
+    import gzip
+    import urllib.request
+
+    from pipelines.rawstore import open_store
+    from pipelines.warc import cdxj_key
+    from pipelines.warc.surfaces import open_recorder
+    from test_warc import records_of, warcio_check
+
+    site, night, url = capture_env
+    when = datetime.combine(DAY, time(9, 0), tzinfo=night.articles[0].published.tzinfo)
+    site.requests.clear()
+    summary = run_pass(site, when)
+    assert summary["surfaces_read"] >= 8 and not summary["problems"], summary
+    read = {site.base_url + path for _m, path, _s in site.requests if path.startswith("/RSS/") or "sitemap" in path}
+    assert any("/RSS/" in u for u in read) and any("sitemap" in u for u in read), read
+
+    store = open_store()
+    keys = [k for k in store.list_keys("warc/yonhap/") if "capture-surfaces-" in k and k.endswith(".warc.gz")]
+    assert len(keys) == 1 and f"/{DAY:%Y/%m/%d}/" in keys[0], keys
+    assert store.exists(cdxj_key(keys[0]))  # indexed and published when the reads ended
+    path = tmp_path / "surfaces.warc.gz"
+    path.write_bytes(store.get_object(keys[0]))
+    check = warcio_check(path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    records = records_of(path)
+    assert records[0]["type"] == "warcinfo"
+    responses = {r["uri"]: r for r in records if r["type"] == "response"}
+    requests = {r["uri"]: r for r in records if r["type"] == "request"}
+    assert read | {site.base_url + "/robots.txt"} <= set(responses), read - set(responses)
+    assert set(requests) == set(responses)
+    for uri, record in responses.items():
+        headers = record["headers"]
+        assert headers.get_header("WARC-Payload-Digest") and headers.get_header("WARC-IP-Address") == "127.0.0.1"
+        assert headers.get_header("WARC-Concurrent-To") == requests[uri]["headers"].get_header("WARC-Record-ID")
+        assert requests[uri]["http"].get_header("User-Agent")
+
+    feed = min(u for u in read if "/RSS/" in u)
+    with urllib.request.urlopen(feed, timeout=10) as answer:  # no Accept-Encoding: the bytes as served
+        served = answer.read()
+    record = responses[feed]
+    assert record["http"].get_statuscode() == "200"
+    if record["http"].get_header("Content-Encoding"):  # kept encoded, as received
+        assert gzip.decompress(record["payload"]) == served
+    else:
+        assert record["payload"] == served
+
+    monkeypatch.setenv("WIREDESK_WARC", "0")
+    assert open_recorder("yonhap", DAY) is None

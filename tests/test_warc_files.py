@@ -139,6 +139,8 @@ class Origin(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/robots.txt":
             return self.answer(200, b"User-agent: *\nAllow: /\n", [("Content-Type", "text/plain")])
+        if self.path == "/moved":
+            return self.answer(301, b"moved", [("Content-Type", "text/plain"), ("Location", "/gz")])
         if self.path == "/gz":
             return self.answer(200, GZ, [("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
         if self.path == "/etag":
@@ -244,3 +246,47 @@ def test_scrapy_fetches_are_recorded_as_received_encoded_dechunked_and_304(origi
     not_modified = next(r for r in by_path["/etag"] if r["http"].get_statuscode() == "304")
     assert not_modified["payload"] == b"" and not_modified["http"].statusline == "304 Not Modified"
     assert all(r["headers"].get_header("WARC-IP-Address") == "127.0.0.1" for r in responses)
+
+
+def test_surface_reads_outside_scrapy_are_recorded_hop_by_hop_before_gzip_decoding(origin, tmp_path, monkeypatch):
+    """PoliteFetcher (capture's urllib reads of feeds and sitemaps) with the WARC surface recorder."""
+    from pipelines.discovery.fetch import PoliteFetcher
+    from pipelines.rawstore import LocalRawStore
+    from pipelines.warc.surfaces import SurfaceRecorder
+
+    monkeypatch.setenv("WIREDESK_ALLOW_LOOPBACK", "1")
+    monkeypatch.setenv("WIREDESK_WARC_SPOOL", str(tmp_path / "spool"))
+    recorder = SurfaceRecorder(LocalRawStore(tmp_path / "raw"), "yonhap", DAY)
+    fetcher = PoliteFetcher(origin, delay=0, recorder=recorder)
+    try:
+        moved = fetcher.get(origin + "/moved")
+        chunked = fetcher.get(origin + "/chunked")
+        missing = fetcher.get(origin + "/nothing")
+    finally:
+        recorder.close()
+    assert moved.ok and moved.url == origin + "/gz" and moved.body == PAGE  # the caller gets the decoded body
+    assert chunked.body == PAGE and missing.status == 404
+    files = sorted((tmp_path / "raw" / "warc" / "yonhap" / "2023" / "05" / "10").glob("*.warc.gz"))
+    assert len(files) == 1 and files[0].name.startswith("capture-surfaces-")
+    assert files[0].with_name(files[0].name.removesuffix(".warc.gz") + ".cdxj").exists()
+    assert not list((tmp_path / "spool").rglob("*.open"))
+    check = warcio_check(files[0])
+    assert check.returncode == 0, check.stdout + check.stderr
+    records = records_of(files[0])
+    assert records[0]["type"] == "warcinfo"
+    responses = {r["uri"].removeprefix(origin): r for r in records if r["type"] == "response"}
+    assert list(responses) == ["/robots.txt", "/moved", "/gz", "/chunked", "/nothing"]  # every hop, in order
+    assert responses["/moved"]["http"].statusline == "301 Moved Permanently"
+    assert responses["/moved"]["http"].get_header("Location") == "/gz"
+    assert responses["/gz"]["payload"] == GZ and responses["/gz"]["http"].get_header("Content-Encoding") == "gzip"
+    assert responses["/chunked"]["payload"] == PAGE
+    assert responses["/chunked"]["http"].get_header("Transfer-Encoding") is None
+    assert responses["/chunked"]["headers"].get_header("WARC-Wiredesk-Note")
+    assert responses["/nothing"]["http"].get_statuscode() == "404" and responses["/nothing"]["payload"] == b"no"
+    requests = {r["uri"].removeprefix(origin): r for r in records if r["type"] == "request"}
+    for path, response in responses.items():
+        assert response["headers"].get_header("WARC-IP-Address") == "127.0.0.1"
+        assert response["headers"].get_header("WARC-Concurrent-To") == \
+            requests[path]["headers"].get_header("WARC-Record-ID")
+    assert requests["/gz"]["http"].get_header("Accept-Encoding") == "gzip"
+    assert requests["/gz"]["http"].get_header("Host") == origin.removeprefix("http://")

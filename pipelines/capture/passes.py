@@ -91,7 +91,7 @@ def run_pass(now: datetime, *, source: str = SOURCE, base_url: str | None = None
     db.migrate()
     crawl.check_raw_store()
     summary = PassSummary(now=now.isoformat())
-    reads = frontier.read_surfaces(base)
+    reads = read_surfaces(source, base, now)
     for read in reads:
         read.pop("child_urls", None)
     summary.surfaces_read = sum(1 for r in reads if r["surface"] != "robots")
@@ -111,6 +111,20 @@ def run_pass(now: datetime, *, source: str = SOURCE, base_url: str | None = None
     record_pass(source, now, summary, did_something=bool(todo))
     log.info("capture pass at %s: %s", now.isoformat(), summary.as_dict())
     return summary
+
+
+def read_surfaces(source: str, base: str, now: datetime) -> list[dict]:
+    """The pass's surface reads, each exchange (redirect hops, robots.txt) also written to WARC under the
+    pass's KST date; the file is published (with its CDXJ) when the reads end, whatever happened."""
+    from pipelines.discovery.fetch import PoliteFetcher
+    from pipelines.warc.surfaces import open_recorder
+
+    recorder = open_recorder(source, now.astimezone(KST).date())
+    try:
+        return frontier.read_surfaces(base, fetcher=PoliteFetcher(base, recorder=recorder))
+    finally:
+        if recorder is not None:
+            recorder.close()
 
 
 def record_pass(source: str, now: datetime, summary: PassSummary, did_something: bool) -> None:
